@@ -1,0 +1,1 @@
+"""Shared parts of the core's benchmarks (bench/core_*.py): servers, baselines, load."""

@@ -1,0 +1,204 @@
+"""Ledger transfers per second on PostgreSQL beside `pgbench -b tpcb-like`, in the same run.
+
+Both get the same number of clients on the same server, alternating rounds so background
+load hits both alike (each round starts with a different one of the three runs). pgbench runs
+its TPC-B-like transaction (three updates, a select, an insert) against a fresh database
+(scale = clients, so branch rows are not one hot spot); the ledger runs two-leg wallet
+transfers between random accounts, each in its own transaction, through both entry points:
+
+- standalone: `payments.ledger.transfer(db, req)` — the transfer is the transaction (one
+  autocommitted statement that locks, checks and writes);
+- in a session: `create_transfer(session, req)` inside `db.session()`, as API requests do
+  when they write a receipt or a bill in the same transaction.
+
+Each client process opens the engine as the server does (its pool's liveness check included).
+Prints each rate with the load average of its round, and each median's ratio to pgbench
+(target: at least 0.5x for both entry points); at the end `verify` re-derives every balance.
+
+    .venv/bin/python bench/payments_ledger.py [--clients 8] [--seconds 10] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from channel_core.db import Database  # noqa: E402
+from payments.ledger import (  # noqa: E402
+    CASH_COUNTER,
+    create_transfer,
+    ensure_account,
+    move,
+    transfer,
+    verify,
+)
+from payments.money import Money  # noqa: E402
+
+TARGET = 0.5  # of pgbench's rate, for both entry points
+ADMIN = os.environ.get("PORTAL_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _url(name: str) -> str:
+    return ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _admin(sql: str) -> None:
+    eng = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.exec_driver_sql(sql)
+    eng.dispose()
+
+
+def _pgbench() -> str:
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    for cand in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"), reverse=True):
+        return str(cand)
+    raise SystemExit("pgbench not found (apt-get install postgresql-client)")
+
+
+def _libpq_args(url: str) -> tuple[list[str], str]:
+    u = sa.engine.make_url(url)
+    args = ["-h", u.host or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres"]
+    return args, u.database or ""
+
+
+def pgbench_round(url: str, clients: int, seconds: int) -> float:
+    """TPS of pgbench's built-in tpcb-like script (excluding connection time)."""
+    args, db = _libpq_args(url)
+    out = subprocess.run([_pgbench(), *args, "-b", "tpcb-like", "-c", str(clients),
+                          "-j", str(min(clients, os.cpu_count() or 1)), "-T", str(seconds), db],
+                         capture_output=True, text=True, check=True)
+    m = re.search(r"tps = ([\d.]+)", out.stdout)
+    if not m:
+        raise SystemExit(f"cannot read pgbench output:\n{out.stdout}\n{out.stderr}")
+    return float(m.group(1))
+
+
+def setup_ledger(url: str, accounts: int) -> None:
+    db = Database(url)
+    db.create_all()
+    with db.session() as s:
+        ensure_account(s, CASH_COUNTER, "cash")
+        for i in range(accounts):
+            ensure_account(s, f"wallet:B{i:06d}", "wallet")
+    with db.session() as s:
+        for i in range(accounts):
+            create_transfer(s, move(f"fund:{i}", "topup", CASH_COUNTER, f"wallet:B{i:06d}",
+                                    Money(10**9, "CNY")))
+    db.dispose()
+
+
+def _worker(url: str, wid: int, tag: str, accounts: int, start: float, seconds: float,
+            mode: str, out: mp.Queue) -> None:
+    # The engine as the server configures it (its pool's liveness check included).
+    db = Database(url, pool_size=1, max_overflow=0)
+    rnd = random.Random(f"{tag}:{wid}")
+    while time.time() < start:
+        time.sleep(0.001)
+    end = start + seconds
+    n = 0
+    while time.time() < end:
+        a, b = rnd.sample(range(accounts), 2)
+        req = move(f"{tag}:{wid}:{n}", "payment", f"wallet:B{a:06d}", f"wallet:B{b:06d}",
+                   Money(rnd.randint(1, 1000), "CNY"))
+        if mode == "standalone":
+            transfer(db, req)
+        else:
+            with db.session() as s:
+                create_transfer(s, req)
+        n += 1
+    db.dispose()
+    out.put(n)
+
+
+def ledger_round(url: str, clients: int, seconds: int, accounts: int, tag: str,
+                 mode: str = "standalone") -> float:
+    """Transfers per second with `clients` processes, each one transfer per transaction."""
+    q: mp.Queue = mp.Queue()
+    start = time.time() + 1.0  # let every process connect first
+    procs = [mp.Process(target=_worker, args=(url, i, tag, accounts, start, seconds, mode, q))
+             for i in range(clients)]
+    for p in procs:
+        p.start()
+    total = sum(q.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--accounts", type=int, default=10_000)
+    args = ap.parse_args(argv)
+    suffix = uuid.uuid4().hex[:8]
+    ledger_db, pgb_db = f"bench_ledger_{suffix}", f"bench_pgbench_{suffix}"
+    _admin(f'CREATE DATABASE "{ledger_db}"')
+    _admin(f'CREATE DATABASE "{pgb_db}"')
+    try:
+        pargs, _ = _libpq_args(_url(pgb_db))
+        subprocess.run([_pgbench(), *pargs, "-i", "-q", "-s", str(args.clients), pgb_db],
+                       check=True, capture_output=True)
+        setup_ledger(_url(ledger_db), args.accounts)
+        pg_rates: list[float] = []
+        rates: dict[str, list[float]] = {"standalone": [], "session": []}
+        one, five, fifteen = os.getloadavg()
+        print(f"load {one:.2f} {five:.2f} {fifteen:.2f} before the first run (each round's "
+              f"figure counts the benchmark's own clients too)", flush=True)
+        order = ["pgbench", "standalone", "session"]
+        for r in range(args.rounds):
+            # Each round starts with the next one: WAL and checkpoint effects of whatever ran
+            # just before do not always fall on the same entry.
+            for name in order[r % 3:] + order[:r % 3]:
+                if name == "pgbench":
+                    pg_rates.append(pgbench_round(_url(pgb_db), args.clients, args.seconds))
+                else:
+                    rates[name].append(ledger_round(_url(ledger_db), args.clients, args.seconds,
+                                                    args.accounts, f"r{r}{name[:2]}", name))
+            one, five, fifteen = os.getloadavg()
+            print(f"round {r + 1}: pgbench tpcb-like {pg_rates[-1]:7.0f} tps | ledger standalone "
+                  f"{rates['standalone'][-1]:7.0f}/s | ledger in a session "
+                  f"{rates['session'][-1]:7.0f}/s | load {one:.2f} {five:.2f} {fifteen:.2f}",
+                  flush=True)
+        pg = statistics.median(pg_rates)
+        led = statistics.median(rates["standalone"])
+        sess = statistics.median(rates["session"])
+        db = Database(_url(ledger_db))
+        with db.session() as s:
+            rep = verify(s)
+        db.dispose()
+        print(f"clients={args.clients} seconds={args.seconds} rounds={args.rounds} "
+              f"accounts={args.accounts} cpus={os.cpu_count()}")
+        print(f"pgbench tpcb-like (baseline):     {pg:.0f} tps")
+        for label, rate in (("standalone:    ", led), ("in a session:  ", sess)):
+            print(f"ledger transfers, {label} {rate:.0f}/s  ratio {rate / pg:.2f}x "
+                  f"(target >= {TARGET:.2f}x){'' if rate / pg >= TARGET else '  MISSED'}")
+        print(f"ledger verify: {'ok' if rep.ok else 'FAILED'} ({rep.transfers} transfers, "
+              f"{rep.entries} legs, {len(rep.violations)} violations)")
+        return 0 if rep.ok else 1
+    finally:
+        for name in (ledger_db, pgb_db):
+            _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            _admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Channel core: one catalog, tracked matters, workflows, identity and notifications."""

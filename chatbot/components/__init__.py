@@ -1,0 +1,1 @@
+"""Custom Rasa graph components used by chatbot/config.yml."""

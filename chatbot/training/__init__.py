@@ -1,0 +1,1 @@
+"""Training-data generation (catalog → NLU, chatbot.po → responses) and cached training."""

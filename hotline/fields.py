@@ -1,0 +1,176 @@
+"""Each catalog field type as a phone question: how it is asked, how the answer is read.
+
+Digits for numbers, money, dates, times, phone and ID numbers; speech (read back for
+confirmation) for text; numbered choices; a photo cannot travel over a call, so it gets a
+link by SMS instead. The core validates every value; this only turns keys into raw values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hotline.reply import Ask, spell_digits
+from hotline.spoken import Said, digits_in, match_label, option_number, yes_no
+from portal_client.i18n import pick
+from portal_client.types import Field
+
+DIGIT_TYPES = ("number", "money", "date", "time", "datetime", "phone", "idcard")
+SPEECH_TYPES = ("text", "longtext", "address")
+MAX_MULTI = 9  # multichoice is keyed as a string of option digits
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of reading one answer."""
+
+    value: object = None
+    ok: bool = False
+    error_key: str | None = None  # hotline.po key to speak before asking again
+    more: bool = False  # the caller asked for the next page of choices
+    use_caller: bool = False  # phone field: the number the caller is calling from
+
+
+def hotline_hints(field: Field) -> dict:
+    """The field's hotline presentation hints (content/README.md lists them)."""
+    hints = field.hints.get("hotline")
+    return hints if isinstance(hints, dict) else {}
+
+
+def hidden(field: Field) -> bool:
+    """An optional field the content editor keeps off the phone."""
+    return bool(hotline_hints(field).get("hidden")) and not field.required
+
+
+_DIGITS_ONLY = re.compile(r"\^?(\\d|\[0-9\])(\{\d+(,\d*)?\}|\+)?\$?")
+
+
+def keyed(field: Field) -> bool:
+    """Answered on the keypad: numbers, dates, phones, IDs, and text that is only digits
+    (an account number with a pattern like ^\\d{8,12}$, or a dtmf_digits hint)."""
+    if field.type in DIGIT_TYPES:
+        return True
+    return field.type == "text" and bool(
+        hotline_hints(field).get("dtmf_digits")
+        or (field.pattern and _DIGITS_ONLY.fullmatch(field.pattern)))
+
+
+def can_ask(field: Field) -> bool:
+    """Whether a phone can carry this field (a photo or a long multichoice cannot)."""
+    if field.type == "photo":
+        return False
+    return not (field.type == "multichoice" and len(field.choices) > MAX_MULTI)
+
+
+def ask_for(field: Field, hints: tuple[str, ...] = ()) -> Ask:
+    """The Gather settings for one field."""
+    fixed = hotline_hints(field).get("dtmf_digits")
+    t = field.type
+    if keyed(field):
+        digits = {"date": 8, "time": 4, "datetime": 12}.get(t)
+        return Ask(speech=t in ("number", "money"), num_digits=int(fixed or 0) or digits,
+                   finish_on_key="#", timeout_s=8)
+    if t in SPEECH_TYPES:
+        return Ask(speech=True, num_digits=1, timeout_s=6, hints=hints)
+    if t == "multichoice":
+        return Ask(speech=True, num_digits=None, finish_on_key="#", timeout_s=8,
+                   hints=tuple(c.label.get("zh_CN", "") for c in field.choices))
+    if t == "choice":
+        return Ask(speech=True, num_digits=1, hints=hints)
+    return Ask(speech=True, num_digits=1)  # yesno
+
+
+def _dated(digits: str, t: str) -> str | None:
+    if t == "date" and re.fullmatch(r"\d{8}", digits):
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    if t == "time" and re.fullmatch(r"\d{4}", digits):
+        return f"{digits[:2]}:{digits[2:]}"
+    if t == "datetime" and re.fullmatch(r"\d{12}", digits):
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:]}"
+    return None
+
+
+def parse(field: Field, said: Said, lang: str, *, choices_on_page: list[int] | None = None,
+          more: bool = False, yes_words: tuple[str, ...] = (),
+          no_words: tuple[str, ...] = ()) -> Parsed:
+    """Turn keys or speech into the raw value the core validates."""
+    t = field.type
+    keys = said.digits
+    if t == "text" and keyed(field):
+        raw = keys or digits_in(said.speech)
+        return Parsed(raw, True) if raw.isdigit() else Parsed(error_key="input.bad_digits")
+    if t in DIGIT_TYPES:
+        raw = keys if keys else digits_in(said.speech)
+        if t == "money":
+            raw = raw.replace("*", ".")
+            if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
+                return Parsed(error_key="input.bad_money")
+            return Parsed(raw, True)
+        if t == "idcard" or hotline_hints(field).get("star_means"):
+            raw = raw.replace("*", str(hotline_hints(field).get("star_means") or "X"))
+            return Parsed(raw, True) if raw else Parsed(error_key="input.bad_digits")
+        if t == "phone":
+            if raw == "1":
+                return Parsed(ok=True, use_caller=True)
+            return Parsed(raw, True) if raw.isdigit() else Parsed(error_key="input.bad_digits")
+        if t in ("date", "time", "datetime"):
+            value = _dated(raw, t)
+            return Parsed(value, True) if value else Parsed(error_key=f"input.bad_{t}")
+        if "*" in raw:
+            raw = raw.replace("*", ".")
+        if not re.fullmatch(r"\d+(\.\d+)?", raw):
+            return Parsed(error_key="input.bad_digits")
+        return Parsed(raw, True)
+    if t in SPEECH_TYPES:
+        text = said.speech.strip()
+        return Parsed(text, True) if text else Parsed(error_key="input.say_it")
+    if t == "yesno":
+        answer = yes_no(said, yes_words, no_words)
+        return Parsed(answer, True) if answer is not None else Parsed(error_key="input.no_match")
+    if t == "choice":
+        shown = choices_on_page if choices_on_page is not None else list(range(len(field.choices)))
+        n = option_number(said)
+        if n is not None:
+            if more and n == 4:
+                return Parsed(more=True)
+            if 1 <= n <= len(shown):
+                return Parsed(field.choices[shown[n - 1]].value, True)
+            return Parsed(error_key="input.no_option")
+        idx = match_label(said.speech, [_names(c.label) for c in field.choices])
+        if idx is not None:
+            return Parsed(field.choices[idx].value, True)
+        return Parsed(error_key="input.no_match")
+    if t == "multichoice":
+        picked: list[str] = []
+        if keys:
+            for ch in keys.replace("#", ""):
+                if not ch.isdigit() or not 1 <= int(ch) <= len(field.choices):
+                    return Parsed(error_key="input.no_option")
+                value = field.choices[int(ch) - 1].value
+                if value not in picked:
+                    picked.append(value)
+        else:
+            for c in field.choices:
+                if any(n and n.lower() in said.speech.lower() for n in _names(c.label)):
+                    picked.append(c.value)
+        return Parsed(picked, True) if picked else Parsed(error_key="input.no_match")
+    return Parsed(error_key="input.no_match")
+
+
+def _names(label: dict) -> list[str]:
+    return [v for v in label.values() if v]
+
+
+def spoken_value(field: Field, value: object, lang: str, yes: str, no: str) -> str:
+    """How an answer is read back: choice labels, digits one by one, yes/no words."""
+    if field.type == "choice":
+        c = next((c for c in field.choices if c.value == value), None)
+        return pick(c.label, lang) if c else str(value)
+    if field.type == "multichoice" and isinstance(value, list):
+        labels = {c.value: pick(c.label, lang) for c in field.choices}
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if field.type == "yesno":
+        return yes if value else no
+    if field.type in ("phone", "idcard") or (keyed(field) and field.type == "text"):
+        return spell_digits(str(value))
+    return str(value)

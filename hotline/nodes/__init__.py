@@ -1,0 +1,1 @@
+"""The places a call can be in; `hotline.flow.NODES` names them."""

@@ -1,0 +1,171 @@
+"""Any service's form by phone: field by field, read back, confirmed, submitted once."""
+
+from __future__ import annotations
+
+import uuid
+
+from hotline import fields as kinds
+from hotline.call import BaseNode, Call
+from hotline.menus import page
+from hotline.nodes import caller, identity, prefill
+from hotline.reply import Ask, Reply
+from hotline.spoken import Said, yes_no
+from hotline.state import Form
+from portal_client import PortalUnavailable
+from portal_client.types import Field, Service
+
+
+def start_form(call: Call, service_id: str, *, quick: bool = False) -> Reply:
+    """Begin a service's form (after a one-time-code check when it needs identity)."""
+    svc = call.catalog.services[service_id]
+    call.state.family = svc.family
+    if identity.needs_sign_in(call, svc.requires_identity) and not identity.card_of(call):
+        return call.go("verify", then=service_id, quick=quick)
+    form = Form(service_id=service_id, ref=f"hl:{call.state.sid}:{uuid.uuid4().hex[:10]}",
+                quick=quick)
+    call.state.form = form
+    if quick:
+        form.answers.update(prefill.answers(call.state, svc))
+    return next_field(call)
+
+
+def service_of(call: Call) -> Service:
+    assert call.state.form is not None
+    return call.catalog.services[call.state.form.service_id]
+
+
+def current_field(call: Call) -> Field:
+    form = call.state.form
+    assert form is not None
+    return service_of(call).fields[form.index]
+
+
+def next_field(call: Call, *lead: str) -> Reply:
+    """Ask the next field still unanswered, or read everything back."""
+    form = call.state.form
+    assert form is not None
+    fields = service_of(call).fields
+    while form.index < len(fields):
+        f = fields[form.index]
+        if f.key in form.answers or (not f.required and (form.quick or kinds.hidden(f))):
+            form.index += 1
+            continue
+        if not kinds.can_ask(f):
+            return call.go("photo", *lead, push=False)
+        return call.go("field", *lead, push=False, page=0)
+    return call.go("review", *lead, push=False)
+
+
+def accept(call: Call, f: Field, value: object) -> Reply:
+    """Check one answer with the core; keep it and move on, or say what is wrong."""
+    form = call.state.form
+    assert form is not None
+    try:
+        errors = call.client.validate(form.service_id, {f.key: value}, partial=True,
+                                      lang=call.lang)
+    except PortalUnavailable:
+        return call.go("agent", call.t("error.unavailable"))
+    if errors.get(f.key):
+        call.state.node, call.state.args = "field", {"page": 0}
+        return call.retry(text=errors[f.key])
+    form.answers[f.key] = value
+    form.pending = None
+    form.index += 1
+    return next_field(call, call.t("field.ok"))
+
+
+class FieldNode(BaseNode):
+    """One field's question, shaped by its type."""
+
+    def prompt(self, call: Call) -> Reply:
+        f = current_field(call)
+        label = call.pick(f.label)
+        lines = []
+        if f.type in ("choice", "multichoice"):
+            lines.append(call.t(f"field.ask.{f.type}", label=label))
+            shown, more = self._page(call, f)
+            for n, i in enumerate(shown, 1):
+                lines.append(call.t("menu.option", label=call.pick(f.choices[i].label), digit=n))
+            if more:
+                lines.append(call.t("menu.more", digit=4))
+        elif f.type == "phone" and caller.phone_of(call.state.caller):
+            lines.append(call.t("field.ask.phone_caller", label=label))
+        elif f.type == "address" and prefill.home_address(call.state):
+            lines.append(call.t("field.ask.address_home", label=label))
+        elif kinds.keyed(f) and f.type == "text":
+            lines.append(call.t("field.ask.digits", label=label))
+        else:
+            lines.append(call.t(f"field.ask.{f.type}", label=label))
+        if f.help:
+            lines.append(call.pick(f.help))
+        if not f.required:
+            lines.append(call.t("field.optional"))
+        hints = call.catalog.hints(call.lang, [service_of(call).id])
+        return call.reply(*lines, ask=kinds.ask_for(f, hints))
+
+    def _page(self, call: Call, f: Field) -> tuple[list[int], bool]:
+        if f.type == "multichoice":
+            return list(range(len(f.choices))), False
+        return page(list(range(len(f.choices))), int(call.state.args.get("page", 0)))
+
+    def empty_ok(self, call: Call) -> bool:
+        return not current_field(call).required
+
+    def back(self, call: Call) -> Reply:
+        form = call.state.form
+        assert form is not None
+        fields = service_of(call).fields
+        while form.index > 0:
+            form.index -= 1
+            f = fields[form.index]
+            if kinds.can_ask(f) and (f.required or not (form.quick or kinds.hidden(f))):
+                form.answers.pop(f.key, None)
+                return call.go("field", push=False, page=0)
+        return call.go("service", push=False, id=form.service_id)
+
+    def answer(self, call: Call, said: Said) -> Reply:
+        f = current_field(call)
+        form = call.state.form
+        assert form is not None
+        if said.empty:  # an optional field left out
+            form.index += 1
+            return next_field(call)
+        home = prefill.home_address(call.state)
+        if f.type == "address" and home and said.digits == "1":
+            return accept(call, f, home)
+        shown, more = self._page(call, f)
+        parsed = kinds.parse(f, said, call.lang, choices_on_page=shown, more=more,
+                             yes_words=call.words("words.yes"), no_words=call.words("words.no"))
+        if parsed.more:
+            return call.go("field", push=False, page=int(call.state.args.get("page", 0)) + 1)
+        if not parsed.ok:
+            return call.retry(parsed.error_key)
+        if parsed.use_caller:
+            return accept(call, f, caller.phone_of(call.state.caller))
+        if f.type in kinds.SPEECH_TYPES and not kinds.keyed(f):
+            form.pending = parsed.value
+            return call.go("confirm", push=False)
+        return accept(call, f, parsed.value)
+
+
+class Confirm(BaseNode):
+    """A spoken answer read back: 1 keeps it, 2 says it again."""
+
+    def prompt(self, call: Call) -> Reply:
+        form = call.state.form
+        assert form is not None
+        return call.reply(call.t("confirm.heard", text=str(form.pending)),
+                          call.t("confirm.keys"), ask=Ask())
+
+    def back(self, call: Call) -> Reply:
+        return call.go("field", push=False, page=0)
+
+    def answer(self, call: Call, said: Said) -> Reply:
+        form = call.state.form
+        assert form is not None
+        ok = yes_no(said, call.words("words.yes"), call.words("words.no"))
+        if ok is None:
+            return call.retry("input.no_option")
+        if not ok:
+            return call.go("field", call.t("confirm.again"), push=False, page=0)
+        return accept(call, current_field(call), form.pending)

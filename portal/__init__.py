@@ -1,0 +1,1 @@
+"""The assembled portal server (core API + payments + channel blueprints) and the CLI."""

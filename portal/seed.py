@@ -1,0 +1,72 @@
+"""Seed the database with demo people and anything other packages seed (idempotent)."""
+
+from __future__ import annotations
+
+import importlib
+
+import yaml
+from sqlalchemy import select
+
+from channel_core.config import PortalConfig
+from channel_core.db import Database
+from channel_core.identity.models import ApiToken, Card, Household, Resident, StaffUser
+from channel_core.identity.secrets import hash_secret, token_digest
+
+# Other packages' seeders: module with `seed(db, config) -> list[str]`.
+SEEDERS: tuple[str, ...] = ("payments.seed",)
+
+
+def seed_people(db: Database, config: PortalConfig) -> list[str]:
+    path = config.content_dir / "demo" / "people.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    report = []
+    with db.session() as s:
+        households = {}
+        for h in data["households"]:
+            row = s.scalar(select(Household).where(Household.address == h["address"]))
+            if row is None:
+                row = Household(address=h["address"], box_id=h.get("box_id"), lang=h["lang"])
+                s.add(row)
+                s.flush()
+            households[h["key"]] = row
+        for r in data["residents"]:
+            res = s.scalar(select(Resident).where(Resident.phone == r["phone"]))
+            if res is None:
+                res = Resident(name=r["name"], phone=r["phone"], lang=r["lang"],
+                               household_id=households[r["household"]].id,
+                               is_elder=r.get("is_elder", False),
+                               wechat_openid=r.get("wechat_openid"))
+                s.add(res)
+                s.flush()
+            card = r.get("card")
+            if card and s.scalar(select(Card).where(Card.uid == card["uid"])) is None:
+                s.add(Card(uid=card["uid"], resident_id=res.id, pin_hash=hash_secret(card["pin"])))
+        for st in data["staff"]:
+            if s.scalar(select(StaffUser).where(StaffUser.username == st["username"])) is None:
+                s.add(StaffUser(username=st["username"], name=st["name"],
+                                password_hash=hash_secret(st["password"]),
+                                department=st["department"], roles=st["roles"],
+                                kind=st.get("kind", "staff"), totp_secret=st["totp_secret"]))
+        for channel, raw in data["channel_tokens"].items():
+            if s.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(raw))) is None:
+                s.add(ApiToken(token_hash=token_digest(raw), kind="channel", channel=channel))
+    report.append(f"people: {len(data['households'])} households, {len(data['residents'])} "
+                  f"residents, {len(data['staff'])} staff, {len(data['channel_tokens'])} channel tokens")
+    return report
+
+
+def seed(config: PortalConfig) -> list[str]:
+    db = Database(config.database_url)
+    try:
+        report = seed_people(db, config)
+        for name in SEEDERS:
+            try:
+                mod = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name in (name, name.split(".")[0]):
+                    continue
+                raise
+            report.extend(mod.seed(db, config))
+        return report
+    finally:
+        db.dispose()

@@ -1,0 +1,79 @@
+"""The Rasa project itself: data validation, per-language intent F1 in 5-fold
+cross-validation (cached by a hash of the inputs), and test stories."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from chatbot.training.train import rasa_env
+from tests.chatbot.servers import CHATBOT_DIR, RASA_BIN
+
+pytestmark = pytest.mark.rasa
+MIN_F1 = 0.95
+STORIES = Path(__file__).parent / "stories"
+
+
+def rasa(*args: str, cwd: Path = CHATBOT_DIR, timeout: float = 3000) -> subprocess.CompletedProcess:
+    return subprocess.run([str(RASA_BIN), *args], cwd=cwd, env=rasa_env(), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_data_validates(chatbot_model: Path) -> None:
+    out = rasa("data", "validate", "--domain", "domain", "--data", "data", "--config",
+               "config.yml")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+
+
+def language_files(lang: str) -> list[Path]:
+    data = CHATBOT_DIR / "data"
+    return [*sorted((data / "nlu" / lang).glob("*.yml")), *sorted((data / "nlu" / "common").glob("*.yml")),
+            data / "generated" / lang / "catalog.yml"]
+
+
+def cross_validate(lang: str, work: Path) -> dict:
+    """intent_report.json of a 5-fold cross-validation on one language's data (cached)."""
+    inputs = [*language_files(lang), CHATBOT_DIR / "config.yml",
+              *sorted((CHATBOT_DIR / "components").glob("*.py")),
+              *sorted((CHATBOT_DIR / "data" / "generated" / "jieba").glob("*.txt"))]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()[:16]
+    cache = CHATBOT_DIR / "models" / f"cv-{lang}-{digest}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())
+    nlu = work / "nlu"
+    nlu.mkdir(parents=True)
+    for i, path in enumerate(language_files(lang)):
+        shutil.copy(path, nlu / f"{i:02d}-{path.name}")
+    out = rasa("test", "nlu", "--nlu", str(nlu), "--config", "config.yml", "--cross-validation",
+               "--folds", "5", "--out", str(work / "results"))
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    report = json.loads((work / "results" / "intent_report.json").read_text())
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_text(json.dumps(report))
+    return report
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3000)  # five trainings per language; cached by input hash afterwards
+# Known gap, measured 2026-11-24: zh 0.919, en 0.861. The hand-written intents have 25-40
+# examples each and no pretrained embeddings; they need more examples (issue 7).
+@pytest.mark.xfail(reason="intent micro-F1 below the 0.95 target (zh 0.919, en 0.861)",
+                   strict=False)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_intent_micro_f1_per_language(lang: str, tmp_path: Path, chatbot_model: Path) -> None:
+    report = cross_validate(lang, tmp_path)
+    micro = report.get("micro avg", {}).get("f1-score", report.get("accuracy"))
+    print(f"[chatbot] {lang}: intent micro-F1 {micro:.3f} (5-fold cross-validation)")
+    assert micro >= MIN_F1, {k: v for k, v in report.items() if isinstance(v, dict)
+                             and v.get("f1-score", 1) < MIN_F1}
+
+
+def test_stories_predict_without_errors(chatbot_model: Path, tmp_path: Path) -> None:
+    out = rasa("test", "core", "--model", str(chatbot_model), "--stories", str(STORIES),
+               "--fail-on-prediction-errors", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]

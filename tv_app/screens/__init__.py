@@ -1,0 +1,1 @@
+"""The TV's screens; each is one level of the Back hierarchy."""
