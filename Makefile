@@ -21,5 +21,7 @@ test-fast:
 lint:
 	$(VENV)/bin/ruff check .
 
+include chatbot/Makefile.inc
+
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

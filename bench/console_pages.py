@@ -5,9 +5,11 @@ The portal (assembled server, console mounted) and the bare page each run under 
 with the same worker count; a staff member signs in through the console's own form
 (password + TOTP) and one client then requests each page in turn. The database is kept
 between runs (`--fresh` rebuilds it): see bench/console_seed.py for how it is filled.
-Target: p95 under 200 ms for the queue and the dashboard. The dashboard reuses a summary for
-60 s (it shows when its figures were computed; "refresh" recomputes them): the rows marked
-fresh=1 recompute on every request, so they show what the core's /stats/summary costs.
+Target: p95 under 200 ms for every queue page and for the dashboard, including the rows
+marked fresh=1. The dashboard reuses a summary for 60 s (it shows when its figures were
+computed; "refresh" recomputes them), so the cached rows mostly measure rendering; the fresh
+rows recompute on every request, so they hold the core's /stats/summary over the 100,000
+matters to the target too. The exit status is 1 if any target row is over.
 
     .venv/bin/python bench/console_pages.py [--matters 100000] [--requests 200]
         [--workers 2] [--clients 1] [--fresh]
@@ -23,6 +25,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -136,41 +139,52 @@ def main() -> int:
           f"{args.requests} requests per page; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs (other work on the machine inflates every row alike)")
 
-    results: list[tuple[str, list[float]]] = []
+    results: list[tuple[str, list[float], bool]] = []
     env = portal_env(url)
     with gunicorn("console_bare:bare_page_app()", env, args.workers) as bare:
         s = requests.Session()
         results.append(("bare Flask page (baseline)",
-                        timings(s, f"{_url(bare)}/page", args.requests, args.clients)))
+                        timings(s, f"{_url(bare)}/page", args.requests, args.clients), False))
     with gunicorn("portal.server:create_server_app()", env, args.workers) as server:
         base = _url(server)
         staff = sign_in(base, "zhang.wei")
         admin = sign_in(base, "admin")
+        # (label, who, path, held to the target)
         pages = [
-            ("queue, property office", staff, "/console/queue"),
-            ("queue, overdue filter", staff, "/console/queue?sla=overdue"),
-            ("queue, search by phone", staff, f"/console/queue?q={phone}"),
-            ("queue, page 40 newest", staff, "/console/queue?order=newest&page=40"),
-            ("queue, admin, all departments", admin, "/console/queue"),
-            ("matter page", staff, f"/console/matters/{number}"),
-            ("dashboard, 30 days, property office", staff, "/console/dashboard"),
-            ("dashboard, 30 days, all departments", admin, "/console/dashboard"),
-            ("dashboard CSV, 30 days", staff, "/console/dashboard.csv"),
-            ("  same, recomputed (fresh=1), property", staff, "/console/dashboard?fresh=1"),
-            ("  same, recomputed (fresh=1), all depts", admin, "/console/dashboard?fresh=1"),
+            ("queue, property office", staff, "/console/queue", True),
+            ("queue, overdue filter", staff, "/console/queue?sla=overdue", True),
+            ("queue, due today", staff, "/console/queue?sla=due_today", True),
+            ("queue, search by phone", staff, f"/console/queue?q={phone}", True),
+            ("queue, search by a word (灯不亮)", staff, f"/console/queue?q={quote('灯不亮')}", True),
+            ("queue, search, rare word", staff, f"/console/queue?q={quote('无此词语')}", True),
+            ("queue, search by service title", staff,
+             f"/console/queue?q={quote('Report a repair')}", True),
+            ("queue, admin, search by a word", admin, f"/console/queue?q={quote('灯不亮')}", True),
+            ("queue, admin, search, rare word", admin, f"/console/queue?q={quote('无此词语')}",
+             True),
+            ("queue, page 40 newest", staff, "/console/queue?order=newest&page=40", True),
+            ("queue, admin, all departments", admin, "/console/queue", True),
+            ("matter page", staff, f"/console/matters/{number}", False),
+            ("dashboard, 30 days, property office", staff, "/console/dashboard", True),
+            ("dashboard, 30 days, all departments", admin, "/console/dashboard", True),
+            ("dashboard CSV, 30 days", staff, "/console/dashboard.csv", False),
+            ("dashboard, recomputed (fresh=1), property", staff, "/console/dashboard?fresh=1",
+             True),
+            ("dashboard, recomputed (fresh=1), all depts", admin, "/console/dashboard?fresh=1",
+             True),
         ]
-        for label, session, path in pages:
-            results.append((label, timings(session, base + path, args.requests, args.clients)))
+        for label, session, path, is_target in pages:
+            results.append((label, timings(session, base + path, args.requests, args.clients),
+                            is_target))
 
     base_p95 = p(results[0][1], 95)
-    print(f"\n{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/bare':>9}  target")
+    print(f"\n{'page':44} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/bare':>9}  target")
     failed = False
-    for label, ms in results:
+    for label, ms, is_target in results:
         p95 = p(ms, 95)
-        is_target = label.startswith(("queue", "dashboard,"))
         verdict = ("" if not is_target else "ok" if p95 < TARGET_P95_MS else "OVER 200 ms")
         failed |= bool(is_target and p95 >= TARGET_P95_MS)
-        print(f"{label:40} {p(ms, 50):8.1f} {p95:8.1f} {max(ms):8.1f} {p95 / base_p95:9.1f}  "
+        print(f"{label:44} {p(ms, 50):8.1f} {p95:8.1f} {max(ms):8.1f} {p95 / base_p95:9.1f}  "
               f"{verdict}")
     return 1 if failed else 0
 

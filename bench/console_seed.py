@@ -4,9 +4,9 @@ A few thousand template matters go through the core's own submit and workflow en
 (validation, numbering, clocks, events, outbox), with creation times spread over the past
 365 days; those older than a week are worked through their workflow to a final state. The
 rest are copies of those templates (matter row, events and clocks, times shifted, a new
-number with its check digit, a new contact phone), bulk-inserted, so N = 100,000 takes
-minutes rather than an hour. Finally the SLA job runs, as the server would, so overdue
-clocks are marked and escalated.
+number with its check digit, a new contact phone, the search text to match), bulk-inserted,
+so N = 100,000 takes minutes rather than an hour. Finally the SLA job runs, as the server
+would, so overdue clocks are marked and escalated.
 
     .venv/bin/python bench/console_seed.py postgresql+psycopg://postgres@127.0.0.1/db 100000
 """
@@ -83,17 +83,21 @@ def seed_templates(url: str, n: int, seed: int = 7) -> int:
         except AssertionError:
             continue  # a field pattern the sample maker cannot satisfy
         if not validate_fields(svc, fields, "zh_CN")[1]:
-            services.append((svc.id, fields))
+            # Filed only through the channels that offer it (WeChat is the chatbot's).
+            offered = [ch for ch in CHANNELS
+                       if ("chatbot" if ch == "wechat" else ch) in svc.channels]
+            if offered:
+                services.append((svc.id, fields, offered))
     now = utcnow()
     added = 0
     started = time.monotonic()
     while added < todo:
         with db.session() as s:
             for _ in range(min(500, todo - added)):
-                sid, fields = rng.choice(services)
+                sid, fields, offered = rng.choice(services)
                 at = now - timedelta(seconds=rng.randint(0, 365 * 86400))
                 sub = matters.Submission(service_id=sid, fields=fields, lang="zh_CN",
-                                         channel=rng.choice(CHANNELS),
+                                         channel=rng.choice(offered),
                                          contact_name="居民" + str(rng.randint(1, 5000)),
                                          contact_phone=f"139{rng.randint(0, 99_999_999):08d}")
                 m, _ = matters.submit(s, catalog, sub, Actor(kind="channel", channel="kiosk",
@@ -116,6 +120,9 @@ def replicate(url: str, n: int, seed: int = 11) -> int:
     """Copy template matters (with their events and clocks) until there are n matters."""
     from channel_core.matters import numbers
     from channel_core.matters.models import Matter, MatterClock, MatterEvent
+    from channel_core.matters.search import search_text
+
+    services = Catalog.from_dir(ROOT / "content").services
 
     engine_ = sa.create_engine(url)
     m_t, e_t, c_t = Matter.__table__, MatterEvent.__table__, MatterClock.__table__
@@ -148,6 +155,9 @@ def replicate(url: str, n: int, seed: int = 11) -> int:
                 shift = at - t["created_at"]
                 row = dict(t, id=next_m, number=numbers.encode(next_m), client_ref=None,
                            contact_phone=f"139{rng.randint(0, 99_999_999):08d}")
+                row["search_text"] = search_text(services.get(row["service_id"]), row["number"],
+                                                 row["contact_name"], row["contact_phone"],
+                                                 row["fields"])
                 for key in ("created_at", "updated_at", "closed_at", "due_at"):
                     if row[key] is not None:
                         row[key] = row[key] + shift

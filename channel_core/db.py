@@ -191,6 +191,7 @@ MODEL_MODULES = [
     "channel_core.notify.models",
     "channel_core.catalog.models",
     "channel_core.care.models",
+    "channel_core.agent_queue.models",
     "payments.ledger.models",
     "payments.cards.models",
     "payments.bills.models",

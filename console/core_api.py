@@ -43,6 +43,7 @@ class QueuePage:
     page: int
     per_page: int
     items: tuple[QueueItem, ...]
+    total_capped: bool = False  # a text search with more hits than `total`
 
     @property
     def pages(self) -> int:
@@ -164,7 +165,8 @@ def queue(client: PortalClient, **filters: Any) -> QueuePage:
     """One page of the signed-in member's queue."""
     out = client.queue(**filters)
     return QueuePage(total=int(out["total"]), page=int(out["page"]), per_page=int(out["per_page"]),
-                     items=tuple(QueueItem.from_json(d) for d in out["items"]))
+                     items=tuple(QueueItem.from_json(d) for d in out["items"]),
+                     total_capped=bool(out.get("total_capped")))
 
 
 def staff_matter(client: PortalClient, number: str) -> StaffMatter:
@@ -186,6 +188,11 @@ def resident_by_phone(client: PortalClient, phone: str) -> ResidentCard | None:
         if exc.status == 404:
             return None
         raise
+    return resident_card(d)
+
+
+def resident_card(d: dict) -> ResidentCard:
+    """The core's resident view (with open matter numbers) as the desk shows it."""
     household = d.get("household") or {}
     return ResidentCard(id=int(d["id"]), name=d["name"], lang=d.get("lang", "zh_CN"),
                         is_elder=bool(d.get("is_elder")), phone_masked=d.get("phone_masked"),

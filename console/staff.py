@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from flask import current_app, g, request, session
+from flask import current_app, g, session
 
 from console.i18n import current_lang
+from console.throttle import client_address
 from portal_client import PortalClient, PortalProblem
 
 EDITOR_ROLES = frozenset({"admin", "editor", "supervisor"})
@@ -68,7 +69,7 @@ def new_client(token: str | None = None) -> PortalClient:
     client = PortalClient.in_process(current_app._get_current_object(),  # type: ignore[attr-defined]
                                      lang=current_lang(), channel="console")
     client.token = token
-    client.forwarded_for = request.remote_addr  # the audit log records the staff's address
+    client.forwarded_for = client_address()  # the audit log records the staff's address
     return client
 
 

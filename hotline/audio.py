@@ -21,17 +21,19 @@ from hotline.config import Voice
 from portal_client.i18n import gettext, keys
 
 _pyttsx3_lock = threading.Lock()
-NOT_SPOKEN = ("photo_page.", "sms.", "message.", "words.")  # texts, staff notes, word lists
+NOT_SPOKEN = ("sms.", "message.", "words.")  # texts, staff notes, word lists
 
 
 def fixed_prompts(voices: dict[str, Voice]) -> list[tuple[str, Voice]]:
-    """(text, voice) of every spoken prompt that is the same for every caller."""
+    """(text, voice) of every spoken prompt that is the same for every caller, and of each
+    digit (numbers read one by one are played digit clip by digit clip)."""
     out = []
     for lang, voice in voices.items():
         for key in sorted(keys("hotline", lang)):
             text = gettext("hotline", key, lang)
             if not key.startswith(NOT_SPOKEN) and "{" not in text:
                 out.append((text, voice))
+        out += [(str(digit), voice) for digit in range(10)]
     return out
 
 
@@ -52,6 +54,7 @@ class AudioCache:
             raise AudioError("espeak-ng is not installed (apt-get install espeak-ng)")
         if engine not in ("espeak-ng", "pyttsx3"):
             raise AudioError(f"unknown TTS engine {engine!r}")
+        self._rendered: dict[tuple[str, str], str] = {}  # (text, voice) → key, on disk
 
     def key(self, text: str, voice: Voice) -> str:
         """The cache key (and file stem) of one text in one voice."""
@@ -67,9 +70,13 @@ class AudioCache:
 
     def ensure(self, text: str, voice: Voice) -> str:
         """Render the text unless already cached; returns its key."""
+        known = self._rendered.get((text, voice.espeak_voice))
+        if known is not None:  # files are never removed: no need to look again
+            return known
         key = self.key(text, voice)
         target = self.directory / key[:2] / f"{key}.wav"
         if target.exists():
+            self._remember(text, voice, key)
             return key
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=target.parent)
@@ -83,7 +90,13 @@ class AudioCache:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        self._remember(text, voice, key)
         return key
+
+    def _remember(self, text: str, voice: Voice, key: str) -> None:
+        if len(self._rendered) > 50_000:  # personal prompts add up: start over
+            self._rendered.clear()
+        self._rendered[(text, voice.espeak_voice)] = key
 
     def prerender(self, items: Iterable[tuple[str, Voice]]) -> int:
         """Render every (text, voice) not yet cached; returns how many were rendered."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hotline.menus import HotlineCatalog
 from hotline.reply import Ask, Line, Reply
-from hotline.spoken import Said
+from hotline.spoken import Said, chosen
 from hotline.state import CallState
 from portal_client import PortalClient, Session
 from portal_client.i18n import Translator, pick
@@ -66,6 +66,20 @@ class Call:
     def words(self, key: str) -> tuple[str, ...]:
         """A comma-separated word list from the catalog (yes words, agent words)."""
         return tuple(w.strip() for w in self.t(key).split(",") if w.strip())
+
+    def option(self, said: Said, *word_keys: str) -> int | None:
+        """Which of fixed options (1-based) the caller keyed or named; each option is a word
+        list of hotline.po ('words.voicemail', 'words.callback'…)."""
+        return chosen(said, [self.words(k) for k in word_keys])
+
+    def hints(self, *word_keys: str) -> tuple[str, ...]:
+        """Speech hints: the words of some word lists, in the caller's language."""
+        return tuple(w for k in word_keys for w in self.words(k))
+
+    def keys_only(self, *lines: Line) -> Reply:
+        """A question answered on the keypad only (a PIN: never said aloud), which says so."""
+        return self.reply(*lines, self.t("input.keys_only"),
+                          ask=Ask(speech=False, num_digits=None, timeout_s=12))
 
     def signed_in(self, session: Session) -> None:
         """Remember a resident's session (PIN or code checked) for the rest of the call."""

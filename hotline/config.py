@@ -39,13 +39,16 @@ class HotlineConfig:
     tts_engine: str = "espeak-ng"  # HOTLINE_TTS: espeak-ng | pyttsx3
     prerender: bool = True  # play mode: render the fixed prompts in the background at start
     audio_dir: Path = VAR_DIR / "audio"  # HOTLINE_AUDIO_DIR
-    photo_dir: Path = VAR_DIR / "photos"  # HOTLINE_PHOTO_DIR
+    photo_link_ttl_s: int = 24 * 3600  # HOTLINE_PHOTO_LINK_TTL: how long a texted photo link works
+    pay_link_method: str = "alipay"  # HOTLINE_PAY_LINK_METHOD: a gateway method with a pay page
     queue_name: str = "community-agents"  # HOTLINE_QUEUE
     queue_timeout_s: int = 120  # HOTLINE_QUEUE_TIMEOUT
     max_retries: int = 2  # reprompts after silence or no match before an agent
     call_ttl_s: int = 4 * 3600  # how long a call's state is kept
     catalog_ttl_s: float = 10.0  # how often the menu catalog is refreshed
-    transcribe_langs: tuple[str, ...] = ("en",)  # HOTLINE_TRANSCRIBE: Twilio transcribes English
+    # HOTLINE_TRANSCRIBE: languages <Record transcribe> takes (Twilio transcribes English only);
+    # callers in the others say their message to a speech <Gather> while the call is recorded.
+    transcribe_langs: tuple[str, ...] = ("en",)
     default_lang: str = "zh_CN"
     message_service: str = ""  # HOTLINE_MESSAGE_SERVICE: voicemail/call-back service fallback
     # HOTLINE_ELDER_SERVICES: what elders order from the main menu (meals, home help)
@@ -73,7 +76,8 @@ class HotlineConfig:
             "prompt_mode": get("HOTLINE_PROMPTS", cls.prompt_mode),
             "tts_engine": get("HOTLINE_TTS", cls.tts_engine),
             "audio_dir": Path(get("HOTLINE_AUDIO_DIR", str(cls.audio_dir))),
-            "photo_dir": Path(get("HOTLINE_PHOTO_DIR", str(cls.photo_dir))),
+            "photo_link_ttl_s": int(get("HOTLINE_PHOTO_LINK_TTL", str(cls.photo_link_ttl_s))),
+            "pay_link_method": get("HOTLINE_PAY_LINK_METHOD", cls.pay_link_method),
             "queue_name": get("HOTLINE_QUEUE", cls.queue_name),
             "queue_timeout_s": int(get("HOTLINE_QUEUE_TIMEOUT", str(cls.queue_timeout_s))),
             "transcribe_langs": tuple(filter(None, get("HOTLINE_TRANSCRIBE", "en").split(","))),

@@ -1,23 +1,34 @@
 """Each catalog field type as a phone question: how it is asked, how the answer is read.
 
-Digits for numbers, money, dates, times, phone and ID numbers; speech (read back for
-confirmation) for text; numbered choices; a photo cannot travel over a call, so it gets a
-link by SMS instead. The core validates every value; this only turns keys into raw values.
+Keys or speech for numbers, money, dates, times, phone and ID numbers ('20250308' or
+'san yue ba hao'); speech (read back for confirmation) for text; numbered choices, keyed or
+named; a photo cannot travel over a call, so it gets a link by SMS instead. The core
+validates every value; this only turns keys and words into raw values.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from hotline import numerals
 from hotline.reply import Ask, spell_digits
-from hotline.spoken import Said, digits_in, match_label, option_number, yes_no
-from portal_client.i18n import pick
+from hotline.spoken import Said, match_label, option_number, yes_no
+from portal_client.i18n import gettext, pick
 from portal_client.types import Field
 
 DIGIT_TYPES = ("number", "money", "date", "time", "datetime", "phone", "idcard")
 SPEECH_TYPES = ("text", "longtext", "address")
 MAX_MULTI = 9  # multichoice is keyed as a string of option digits
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# What a recogniser is told to expect for each keyed type (word lists of hotline.po).
+VOCABULARY = {"money": ("words.yuan",), "idcard": ("words.letter_x",),
+              "date": ("words.relative_days", "words.months", "words.date_marks"),
+              "time": ("words.am", "words.pm", "words.clock", "words.half"),
+              "datetime": ("words.relative_days", "words.months", "words.date_marks",
+                           "words.am", "words.pm", "words.clock")}
 
 
 @dataclass(frozen=True)
@@ -62,22 +73,38 @@ def can_ask(field: Field) -> bool:
     return not (field.type == "multichoice" and len(field.choices) > MAX_MULTI)
 
 
-def ask_for(field: Field, hints: tuple[str, ...] = ()) -> Ask:
-    """The Gather settings for one field."""
+def digit_hints(lang: str) -> tuple[str, ...]:
+    """Speech hints for a number said digit by digit, in the caller's language."""
+    return numerals.words_for("words.digits", lang)
+
+
+def ask_for(field: Field, lang: str, hints: tuple[str, ...] = ()) -> Ask:
+    """The Gather settings for one field (speech hints in the caller's language)."""
     fixed = hotline_hints(field).get("dtmf_digits")
     t = field.type
     if keyed(field):
         digits = {"date": 8, "time": 4, "datetime": 12}.get(t)
-        return Ask(speech=t in ("number", "money"), num_digits=int(fixed or 0) or digits,
-                   finish_on_key="#", timeout_s=8)
+        vocabulary = tuple(w for key in VOCABULARY.get(t, ()) for w in
+                           numerals.words_for(key, lang))
+        return Ask(num_digits=int(fixed or 0) or digits, finish_on_key="#", timeout_s=8,
+                   hints=vocabulary + digit_hints(lang))
     if t in SPEECH_TYPES:
-        return Ask(speech=True, num_digits=1, timeout_s=6, hints=hints)
-    if t == "multichoice":
-        return Ask(speech=True, num_digits=None, finish_on_key="#", timeout_s=8,
-                   hints=tuple(c.label.get("zh_CN", "") for c in field.choices))
-    if t == "choice":
-        return Ask(speech=True, num_digits=1, hints=hints)
-    return Ask(speech=True, num_digits=1)  # yesno
+        return Ask(num_digits=1, timeout_s=6, hints=hints)
+    if t in ("choice", "multichoice"):
+        labels = tuple(pick(c.label, lang) for c in field.choices)
+        if t == "multichoice":
+            return Ask(num_digits=None, finish_on_key="#", timeout_s=8, hints=labels)
+        return Ask(num_digits=1, hints=labels + _words("words.more", lang))
+    return Ask(num_digits=1, hints=_words("words.yes", lang) + _words("words.no", lang))
+
+
+def _words(key: str, lang: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in gettext("hotline", key, lang).split(",") if w.strip())
+
+
+def today() -> date:
+    """Today where the community is (what 'tomorrow' and a date without a year mean)."""
+    return datetime.now(LOCAL_TZ).date()
 
 
 def _dated(digits: str, t: str) -> str | None:
@@ -90,6 +117,26 @@ def _dated(digits: str, t: str) -> str | None:
     return None
 
 
+def _from_speech(field: Field, speech: str) -> str | None:
+    """A keyed type's raw value from speech, in the form keys would give ('' if unheard)."""
+    t = field.type
+    star = str(hotline_hints(field).get("star_means") or ("X" if t == "idcard" else ""))
+    if t == "number":
+        return numerals.spoken_number(speech)
+    if t == "money":
+        return numerals.spoken_amount(speech)
+    if t == "date":
+        found = numerals.spoken_date(speech, today())
+        return found.replace("-", "") if found else None
+    if t == "time":
+        found = numerals.spoken_time(speech)
+        return found.replace(":", "") if found else None
+    if t == "datetime":
+        found = numerals.spoken_datetime(speech, today())
+        return re.sub(r"\D", "", found) if found else None
+    return numerals.spoken_digits(speech, letters=star.upper())  # phone, ID: one by one
+
+
 def parse(field: Field, said: Said, lang: str, *, choices_on_page: list[int] | None = None,
           more: bool = False, yes_words: tuple[str, ...] = (),
           no_words: tuple[str, ...] = ()) -> Parsed:
@@ -97,10 +144,10 @@ def parse(field: Field, said: Said, lang: str, *, choices_on_page: list[int] | N
     t = field.type
     keys = said.digits
     if t == "text" and keyed(field):
-        raw = keys or digits_in(said.speech)
+        raw = keys or numerals.spoken_digits(said.speech)
         return Parsed(raw, True) if raw.isdigit() else Parsed(error_key="input.bad_digits")
     if t in DIGIT_TYPES:
-        raw = keys if keys else digits_in(said.speech)
+        raw = keys if keys else (_from_speech(field, said.speech) or "")
         if t == "money":
             raw = raw.replace("*", ".")
             if not re.fullmatch(r"\d+(\.\d{1,2})?", raw):
@@ -129,6 +176,12 @@ def parse(field: Field, said: Said, lang: str, *, choices_on_page: list[int] | N
         return Parsed(answer, True) if answer is not None else Parsed(error_key="input.no_match")
     if t == "choice":
         shown = choices_on_page if choices_on_page is not None else list(range(len(field.choices)))
+        idx = match_label(said.speech, [_names(c.label) for c in field.choices]) \
+            if not keys else None
+        if idx is not None:  # a label said, on this page or another
+            return Parsed(field.choices[idx].value, True)
+        if more and not keys and match_label(said.speech, [_words("words.more", lang)]) == 0:
+            return Parsed(more=True)
         n = option_number(said)
         if n is not None:
             if more and n == 4:
@@ -136,9 +189,6 @@ def parse(field: Field, said: Said, lang: str, *, choices_on_page: list[int] | N
             if 1 <= n <= len(shown):
                 return Parsed(field.choices[shown[n - 1]].value, True)
             return Parsed(error_key="input.no_option")
-        idx = match_label(said.speech, [_names(c.label) for c in field.choices])
-        if idx is not None:
-            return Parsed(field.choices[idx].value, True)
         return Parsed(error_key="input.no_match")
     if t == "multichoice":
         picked: list[str] = []

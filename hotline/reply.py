@@ -8,7 +8,10 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class Ask:
-    """Wait for keys and/or speech after the lines are spoken (a Gather)."""
+    """Wait for keys and/or speech after the lines are spoken (a Gather).
+
+    Every question takes speech (with hints of what callers may say) except a PIN, which is
+    keyed only and says so."""
 
     speech: bool = True  # accept speech as well as keys
     dtmf: bool = True
@@ -16,6 +19,8 @@ class Ask:
     finish_on_key: str = "#"
     timeout_s: int = 6
     hints: tuple[str, ...] = ()
+    speech_timeout: str = "auto"  # silence (s) that ends speech; "auto": the recogniser decides
+    max_speech_s: int | None = None  # longest speech taken (Twilio: 60 at most)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Reply:
     redirect: bool = False  # come straight back for the next question (<Redirect>)
     hangup: bool = False
     leave: bool = False  # leave the agent queue
+    record_call: bool = False  # start recording the caller's side of the call (voicemail)
     pause_s: int = 0  # silence after the lines (hold in the queue)
     lang: str = "zh_CN"
     extra: dict = field(default_factory=dict)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request, url_for
+from flask import request
 
 from hotline import messages, twilio_api
 from hotline.audio import AudioCache
@@ -16,7 +16,6 @@ from hotline.config import HotlineConfig, Voice
 from hotline.flow import nodes
 from hotline.menus import CatalogCache
 from hotline.nodes.caller import look_up
-from hotline.photos import PhotoStore
 from hotline.reply import Reply
 from hotline.spoken import Said
 from hotline.state import CallState
@@ -38,7 +37,6 @@ class Hotline:
         self.nodes = nodes()
         self.catalog = CatalogCache(lambda: self.client(config.default_lang).catalog(),
                                     config.catalog_ttl_s)
-        self.photos = PhotoStore(config.photo_dir)
         self._clients = threading.local()
         # Bills need the payments API; a portal assembled without it offers no bills menu.
         self.payments = any(r.rule == "/api/v1/bills/<number>/payments"
@@ -85,13 +83,14 @@ class Hotline:
         if self.audio is None:
             return None
         key = self.audio.ensure(text, self.voice(lang))
-        return self.public_base() + url_for("hotline.audio", key=key)
+        return f"{self.public_base()}{request.script_root}/hotline/audio/{key}.wav"
 
     def render(self, state: CallState, reply: Reply) -> str:
         voice = f"{request.script_root}/hotline/voice"  # the blueprint's paths (see webhooks)
         urls = twilio_api.Urls(
             action=f"{voice}/step?n={state.step}", redirect=f"{voice}/step?n={state.step}&r=1",
-            queue_wait=f"{voice}/queue/wait", transcribed=f"{voice}/transcribed")
+            queue_wait=f"{voice}/queue/wait", transcribed=f"{voice}/transcribed",
+            recorded=f"{voice}/recorded")
         return twilio_api.voice_twiml(reply, urls, self.voice, self.config.queue_name,
                                       self._audio_url if self.audio else None)
 
@@ -167,6 +166,27 @@ class Hotline:
         done = params.get("TranscriptionStatus") == "completed" and text
         client = self.client(state.lang, state.token)
         m = messages.file_voicemail(self, client, state, recording, text if done else None)
+        if m is None:
+            raise RuntimeError(f"voicemail of {sid} not filed")  # 500: Twilio retries
+
+    def recorded(self, params: Mapping[str, str]) -> None:
+        """The recording of a voicemail said in a language Twilio cannot transcribe: file it
+        with what the caller's speech was recognised as (once; Twilio retries)."""
+        sid = params.get("CallSid", "")
+        state = self.store.load(sid)
+        voicemail = dict((state.voicemail if state else None) or {})
+        said = " ".join(voicemail.get("said") or ()).strip()
+        if state is None or voicemail.get("mode") != "speech":
+            log.warning("call recording of %s without a spoken voicemail", sid)
+            return
+        recording = {"sid": sid, "family": voicemail.get("family"),
+                     "seconds": int(params.get("RecordingDuration", "0") or 0)}
+        if params.get("RecordingStatus") == "completed" and params.get("RecordingUrl"):
+            recording["url"] = params["RecordingUrl"]
+        elif not said:
+            return  # nothing said and nothing recorded: no message to file
+        client = self.client(state.lang, state.token)
+        m = messages.file_voicemail(self, client, state, recording, said or None)
         if m is None:
             raise RuntimeError(f"voicemail of {sid} not filed")  # 500: Twilio retries
 

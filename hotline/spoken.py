@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from portal_client.i18n import LANGS, gettext
-
-
-@lru_cache(maxsize=1)
-def digit_words() -> dict[str, str]:
-    """Words and characters callers say for each digit, in every language (hotline.po
-    `words.digits`: ten groups, alternatives split by '/'), since callers mix languages."""
-    out: dict[str, str] = {}
-    for lang in LANGS:
-        for digit, group in enumerate(gettext("hotline", "words.digits", lang).split()):
-            for word in group.split("/"):
-                out[word.lower()] = str(digit)
-    return out
+from hotline.numerals import spoken_digits
 
 
 @dataclass(frozen=True)
@@ -43,22 +29,35 @@ def normalize(text: str) -> str:
 
 def digits_in(text: str) -> str:
     """The digits a caller said, read one by one, as digits or digit words."""
-    words = digit_words()
-    out: list[str] = []
-    for word in re.findall(r"[A-Za-z]+|\d|[^\sA-Za-z\d]", unicodedata.normalize("NFKC", text)):
-        if word.isdigit():
-            out.append(word)
-        elif word.lower() in words:
-            out.append(words[word.lower()])
-    return "".join(out)
+    return spoken_digits(text)
 
 
 def option_number(said: Said) -> int | None:
-    """The option a caller chose by one key or by saying its number."""
+    """The option a caller chose by one key or by saying its number ('er', 'di er ge',
+    'two', 'the second')."""
     if said.digits:
         return int(said.digits) if said.digits.isdigit() and len(said.digits) == 1 else None
     found = digits_in(said.speech)
     return int(found) if len(found) == 1 else None
+
+
+def chosen(said: Said, options: Sequence[Sequence[str]]) -> int | None:
+    """The option (1-based) a caller picked at any menu: its key; the words of exactly one
+    option ('liu yan', 'call me back'); or its number said. Every menu reads answers with this."""
+    if said.digits:
+        return option_number(said)
+    idx = match_label(said.speech, options)
+    if idx is not None:
+        return idx + 1
+    return option_number(said)
+
+
+def said_briefly(speech: str, words: Sequence[str], slack: int = 8) -> bool:
+    """Whether the caller said little more than one of the words ('English please', 'shuo ying wen'),
+    so a word inside a longer sentence ('I'd like Chinese food') does not count."""
+    said = normalize(speech)
+    return any(n and n in said and len(said) - len(n) <= slack
+               for n in (normalize(w) for w in words))
 
 
 def match_label(speech: str, labels: Sequence[Sequence[str]]) -> int | None:

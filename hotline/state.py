@@ -17,6 +17,7 @@ class Form:
     pending: object = None  # a spoken answer waiting for the caller's confirmation
     quick: bool = False  # elder quick order: pre-filled, only what is left is asked
     submitted: str | None = None  # matter number once submitted
+    links: dict = field(default_factory=dict)  # photo field → upload link to text the caller
 
 
 @dataclass
@@ -36,7 +37,7 @@ class CallState:
     form: Form | None = None
     family: str | None = None  # last family visited: routes voicemail to its department
     matters: list = field(default_factory=list)  # numbers created in this call
-    voicemail: dict | None = None  # recording waiting for its transcription
+    voicemail: dict | None = None  # a voicemail being left: its recording or what was said
     ended: bool = False
     greeted: bool = False
 

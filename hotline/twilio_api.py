@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from hotline.config import Voice
 from hotline.reply import Line, Reply
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
+MAX_HINTS = 500  # Twilio takes up to 500 hints of at most 100 characters
 SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
 
 
@@ -38,6 +40,7 @@ class Urls:
     redirect: str  # where a <Redirect> goes (the next step, asking the next question)
     queue_wait: str
     transcribed: str
+    recorded: str  # the call recording's status callback (voicemail by speech)
 
 
 # Given a line and its language, the URL of pre-rendered audio (or None to <Say> it).
@@ -45,12 +48,30 @@ AudioUrl = Callable[[str, str], str | None]
 Voices = Callable[[str], Voice]
 
 
+# Digits read one by one ('1 0 0, 0 0 0, 0 1 1', as reply.spell_digits writes them).
+_SPELLED = re.compile(r"(?<![A-Za-z0-9.])\d(?:,? \d)+(?![A-Za-z0-9.])")
+
+
+def play_segments(text: str) -> list[str]:
+    """A line as the audio clips it is played from: a number read digit by digit is one
+    clip per digit (rendered once, for every number), the words around it clips of their
+    own. So a new matter number needs no rendering while the caller waits."""
+    out: list[str] = []
+    pos = 0
+    for m in _SPELLED.finditer(text):
+        out.append(text[pos:m.start()])
+        out += [c for c in m.group(0) if c.isdigit()]
+        pos = m.end()
+    out.append(text[pos:])
+    return [s.strip() for s in out if s.strip(" ,，:：")]
+
+
 def _speak(target, line: Line, lang: str, voices: Voices, audio_url: AudioUrl | None) -> None:
     text, lang = (line, lang) if isinstance(line, str) else line
     voice = voices(lang)
-    url = audio_url(text, lang) if audio_url else None
-    if url:
-        target.play(url)
+    if audio_url:
+        for segment in play_segments(text):
+            target.play(audio_url(segment, lang))
     else:
         kwargs = {"language": voice.say_language}
         if voice.say_voice:
@@ -63,18 +84,27 @@ def voice_twiml(reply: Reply, urls: Urls, voices: Voices, queue_name: str,
     """Render a Reply as a TwiML <Response> document."""
     resp = VoiceResponse()
     voice = voices(reply.lang)
+    if reply.record_call:
+        # Only the caller's side: the recording is their message, not our prompts.
+        resp.start().recording(recording_status_callback=urls.recorded,
+                               recording_status_callback_method="POST",
+                               recording_status_callback_event="completed absent",
+                               track="inbound", trim="trim-silence")
     if reply.ask is not None:
         ask = reply.ask
         inputs = " ".join(x for x, on in (("dtmf", ask.dtmf), ("speech", ask.speech)) if on)
         kwargs: dict = {"input": inputs, "action": urls.action, "method": "POST",
                         "timeout": ask.timeout_s, "action_on_empty_result": True,
                         "finish_on_key": ask.finish_on_key}
-        if ask.num_digits:
+        if ask.num_digits and ask.dtmf:
             kwargs["num_digits"] = ask.num_digits
         if ask.speech:
-            kwargs.update(language=voice.speech_language, speech_timeout="auto")
+            kwargs.update(language=voice.speech_language, speech_timeout=ask.speech_timeout)
+            if ask.max_speech_s:
+                kwargs["max_speech_time"] = ask.max_speech_s
             if ask.hints:
-                kwargs["hints"] = ", ".join(ask.hints)
+                hints = dict.fromkeys(h.replace(",", " ") for h in ask.hints if 0 < len(h) <= 100)
+                kwargs["hints"] = ", ".join(list(hints)[:MAX_HINTS])
         gather = resp.gather(**kwargs)
         for line in reply.lines:
             _speak(gather, line, reply.lang, voices, audio_url)

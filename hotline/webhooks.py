@@ -1,7 +1,8 @@
 """Twilio webhooks as a Flask blueprint; the portal mounts it with `init_app(app)`.
 
 Point the Twilio number's Voice URL at /hotline/voice, its call status callback at
-/hotline/voice/status and its Messaging URL at /hotline/sms (all POST).
+/hotline/voice/status and its Messaging URL at /hotline/sms (all POST). Photos callers add
+by SMS link go straight to the core's uploads (its /upload/<token> page), not through here.
 """
 
 from __future__ import annotations
@@ -12,22 +13,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    render_template_string,
-    request,
-    send_file,
-)
+from flask import Blueprint, Flask, Response, abort, current_app, request, send_file
 
 from hotline import sms, twilio_api
 from hotline.config import HotlineConfig
-from hotline.photos import MAX_BYTES, PhotoError
 from hotline.service import Hotline
-from portal_client.i18n import Translator, normalize_lang
+from portal_client.i18n import Translator
 
 log = logging.getLogger(__name__)
 bp = Blueprint("hotline", __name__, url_prefix="/hotline")
@@ -91,7 +82,8 @@ def _apology(exc: Exception):
     if isinstance(exc, HTTPException):
         return exc
     log.exception("hotline webhook failed")
-    if request.endpoint in ("hotline.transcribed", "hotline.call_status", "hotline.sms"):
+    if request.endpoint in ("hotline.transcribed", "hotline.recorded", "hotline.call_status",
+                            "hotline.inbound_sms"):
         return Response("", status=500)  # Twilio retries callbacks; nothing to say
     h = hotline()
     lang = h.config.default_lang
@@ -125,6 +117,13 @@ def transcribed():
     return Response(status=204)
 
 
+@bp.post("/voice/recorded")
+@signed
+def recorded():
+    hotline().recorded(request.form)
+    return Response(status=204)
+
+
 @bp.post("/voice/status")
 @signed
 def call_status():
@@ -147,45 +146,3 @@ def audio(key: str):
     if path is None:
         abort(404)
     return send_file(path, mimetype="audio/wav", max_age=86400)
-
-
-PAGE = """<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ t('photo_page.title') }}</title></head><body>
-<h1>{{ t('photo_page.title') }}</h1>
-{% if message %}<p role="status">{{ message }}</p>{% endif %}
-{% if has_photo %}<img src="{{ image }}" alt="{{ t('photo_page.title') }}" style="max-width:100%">
-{% elif open %}<form method="post" enctype="multipart/form-data">
-<p><label>{{ t('photo_page.choose') }} <input type="file" name="photo" accept="image/*"
-capture="environment" required></label></p><p><button>{{ t('photo_page.send') }}</button></p>
-</form>{% endif %}</body></html>"""
-
-
-@bp.route("/photo/<token>", methods=["GET", "POST"], endpoint="photo_page")
-def photo_page(token: str):
-    """The page the SMS link opens: add the photo once; afterwards staff see it here."""
-    photos = hotline().photos
-    t = Translator("hotline", normalize_lang(request.headers.get("Accept-Language"), "zh_CN"))
-    message, status = "", 200
-    if photos.photo(token) is None and not photos.is_open(token):
-        abort(404)
-    if request.method == "POST":
-        request.max_content_length = MAX_BYTES + 64 * 1024
-        upload = request.files.get("photo")
-        try:
-            photos.save(token, upload.read() if upload else b"")
-            message = t("photo_page.thanks")
-        except PhotoError as exc:
-            message, status = t(str(exc)), 422
-    has_photo = photos.photo(token) is not None
-    return render_template_string(
-        PAGE, t=t, lang=t.lang.replace("_", "-"), message=message, has_photo=has_photo,
-        open=photos.is_open(token), image=f"{request.path}/image"), status
-
-
-@bp.get("/photo/<token>/image", endpoint="photo_image")
-def photo_image(token: str):
-    path = hotline().photos.photo(token)
-    if path is None:
-        abort(404)
-    return send_file(path)

@@ -24,6 +24,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="local store for the cached catalog and the submission queue")
     p.add_argument("--idle", type=float, default=60.0, help="idle reset, seconds")
     p.add_argument("--elder-idle", type=float, default=120.0, help="idle reset in elder mode")
+    p.add_argument("--callback-service",
+                   default=env.get("PORTAL_KIOSK_CALLBACK_SERVICE", "gov.policy-enquiry"),
+                   help="where staff get a submission the core refused after the resident "
+                        "left, when the catalog marks no message service for the kiosk")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--mute", action="store_true", help="render read-aloud without playing it")
     p.add_argument("--screenshots", type=Path, default=None,
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                location=parse_location(args.location),
                offscreen_screenshot_dir=args.screenshots, lang=args.lang,
                data_dir=args.data_dir, idle_s=args.idle, elder_idle_s=args.elder_idle,
-               fullscreen=not args.windowed,
+               fullscreen=not args.windowed, callback_service=args.callback_service,
                play_audio=not args.mute and args.screenshots is None)
 
 

@@ -17,6 +17,7 @@ from portal_client import Matter, PortalProblem, PortalUnavailable, Service, Ses
 
 if TYPE_CHECKING:  # loaded on first use: the first frame needs none of them
     from kiosk.outbox import ForwardReport, QueuedSubmission, SubmissionQueue
+    from kiosk.referral import CallBack
     from portal_client import PortalClient
     from portal_client.payments import Bill, PaymentIntent
     from portal_client.payments import Receipt as PaymentReceipt
@@ -229,7 +230,9 @@ class KioskBackend:
 
         if service.requires_identity and self.client.token is None:
             raise SignInRequired()
-        row = self.outbox.add(Submission(service.id, fields, lang, contact, self.client.token))
+        resident_id = self.resident.id if self.resident is not None else None
+        row = self.outbox.add(Submission(service.id, fields, lang, contact, self.client.token,
+                                         resident_id))
         try:
             matter = self._track_online(self._send, row)
         except PortalUnavailable as exc:
@@ -259,14 +262,72 @@ class KioskBackend:
                        self.config.tracking_link(m.number))
 
     def forward_pending(self) -> ForwardReport:
-        """Send queued submissions (called periodically and when the server is back)."""
-        from kiosk.outbox import ForwardReport
+        """Send queued submissions, and hand those the core refused to staff as call-back
+        requests (called periodically and when the server is back)."""
+        from kiosk.outbox import REJECTED, ForwardReport
 
-        if not self.outbox.count():
-            return ForwardReport((), (), 0, True)
-        report = self.outbox.forward(self._send)
-        self.online = report.reachable
+        queued, refused = self.outbox.count(), self.outbox.count(REJECTED)
+        report = ForwardReport((), (), 0, True)
+        if queued:
+            report = self.outbox.forward(self._send)
+        if report.reachable and (refused or report.rejected):
+            referred, returned, reachable = self._refer_rejected()
+            report = ForwardReport(report.sent, report.rejected, report.remaining, reachable,
+                                   referred, returned)
+        if queued or refused:
+            self.online = report.reachable
         return report
+
+    def _refer_rejected(self) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+        """File a call-back request for staff for each refused submission, exactly once
+        (its own client_ref): (referred, returned, reachable)."""
+        from kiosk.outbox import REJECTED
+        from kiosk.referral import call_back
+
+        referred: list[str] = []
+        returned: list[str] = []
+        for row in self.outbox.pending(REJECTED):
+            request = call_back(row, self.catalog, self.config)
+            if request is None:
+                self.outbox.mark_returned(row.client_ref, "no way to call the resident back")
+                returned.append(row.client_ref)
+                continue
+            try:
+                matter = self._file_call_back(request)
+            except PortalUnavailable:
+                return tuple(referred), tuple(returned), False
+            except PortalProblem as exc:
+                if exc.status >= 500:
+                    return tuple(referred), tuple(returned), False
+                if exc.status == 409:  # filed before, answer lost, then asked differently
+                    self.outbox.mark_referred(row.client_ref, "")
+                    referred.append(row.client_ref)
+                    continue
+                self.outbox.mark_returned(row.client_ref, f"call-back refused: {exc.status} "
+                                                          f"{exc.code}: {exc.detail}")
+                returned.append(row.client_ref)
+                continue
+            self.outbox.mark_referred(row.client_ref, matter.number)
+            referred.append(row.client_ref)
+        return tuple(referred), tuple(returned), True
+
+    def _file_call_back(self, request: CallBack) -> Matter:
+        """POST a call-back request as the resident while their sign-in lasts, else as the
+        kiosk (the contact phone, or the resident's number in the text, reaches them)."""
+        body: dict = {"service_id": request.service_id, "fields": request.fields,
+                      "channel": CHANNEL, "client_ref": request.client_ref,
+                      "lang": request.lang}
+        if request.contact:
+            body["contact"] = request.contact
+        try:
+            out = self.forwarder.post("/api/v1/matters", body, lang=request.lang,
+                                      token=request.token)
+        except PortalProblem as exc:
+            if exc.status == 401 and request.token:
+                out = self.forwarder.post("/api/v1/matters", body, lang=request.lang)
+            else:
+                raise
+        return Matter.from_json(out)
 
     # --- tracking ----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,30 +48,55 @@ class Notice:
                    d.get("expires"), d.get("aqi"), d.get("pm25"), d.get("pm10"), d.get("level"))
 
 
+def message_roles(svc: Service) -> dict[str, str]:
+    """{role: field key} of a message service: fields a content editor marked with a
+    ``hints: {<channel>: {fill: message|callback|kind|...}}`` role (the kiosk's own marks
+    first); {} unless one takes the message."""
+    out: dict[str, str] = {}
+    for f in svc.fields:
+        for channel in sorted(f.hints, key=lambda c: c != CHANNEL):
+            role = (f.hints.get(channel) or {}).get("fill")
+            if isinstance(role, str):
+                out.setdefault(role, f.key)
+    return out if "message" in out else {}
+
+
 @dataclass(frozen=True)
 class Catalog:
-    """Every service this kiosk offers, families, themes and notices, at one version."""
+    """Every service this kiosk offers, families, themes and notices, at one version.
+
+    `message_services` are the services offered here in which staff take messages and
+    call-back requests: a submission refused after the resident left goes there.
+    """
 
     version: str
     services: dict[str, Service]
     families: tuple[Label, ...]
     themes: tuple[Label, ...]
     notices: tuple[Notice, ...]
+    message_services: dict[str, Service] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict) -> Catalog:
-        services = {}
+        services, messages = {}, {}
         for d in data.get("services", ()):
             svc = Service.from_json(d)
             if not svc.channels or CHANNEL in svc.channels:
                 services[svc.id] = svc
+                if message_roles(svc):
+                    messages[svc.id] = svc
         return cls(
             version=str(data.get("version", "")),
             services=services,
             families=tuple(Label(f["id"], f["label"]) for f in data.get("families", ())),
             themes=tuple(Label(t["id"], t["label"]) for t in data.get("themes", ())),
             notices=tuple(Notice.from_json(n) for n in data.get("notices", ())),
+            message_services=messages,
         )
+
+    def message_services_for(self, family: str | None) -> list[Service]:
+        """Message services, best first: the family's own office, then the others."""
+        return sorted(self.message_services.values(), key=lambda s: (s.family != family, s.id))
 
     def in_family(self, family: str) -> list[Service]:
         """The family's services in catalog order."""
@@ -92,8 +117,9 @@ class Catalog:
 
     def local_search(self, query: str, lang: str, limit: int = 20) -> list[Service]:
         """Search titles, keywords and pinyin in the cached catalog (used while offline)."""
-        from pypinyin import Style, lazy_pinyin
+        from qt_common.pinyin import shared_index  # readings from the compact index file
 
+        index = shared_index()
         q = _SPACE.sub("", query.lower())
         if not q:
             return []
@@ -104,9 +130,9 @@ class Catalog:
             for t in texts:
                 forms.append(_SPACE.sub("", t.lower()))
                 if not t.isascii():
-                    forms.append("".join(lazy_pinyin(t, errors="ignore")).lower())
-                    forms.append("".join(lazy_pinyin(t, style=Style.FIRST_LETTER,
-                                                     errors="ignore")).lower())
+                    syllables = index.reading(t)
+                    forms.append("".join(syllables))
+                    forms.append("".join(s[0] for s in syllables))
             title = _SPACE.sub("", pick(svc.title, lang).lower())
             score = 3.0 if q == title else 2.0 if q in title else \
                 1.0 if any(q in f for f in forms) else 0.0

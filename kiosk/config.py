@@ -44,6 +44,9 @@ class KioskConfig:
     request_timeout_s: float = 8.0
     payment_wait_s: float = 180.0  # a QR payment not completed by then is cancelled
     tracking_url: str = "{server}/track/{number}"
+    # Where a submission refused after the resident left is handed to staff, when the
+    # catalog marks no message service for the kiosk: an enquiry service staff answer.
+    callback_service: str = "gov.policy-enquiry"
     fullscreen: bool = True
     play_audio: bool = True
     extra: dict = field(default_factory=dict)

@@ -3,6 +3,13 @@
 Every submission is written here before it is sent, with a client_ref the core uses for
 idempotency: a send that times out is simply sent again and the core answers with the same
 matter, so nothing is lost and nothing is doubled. Personal fields are erased once sent.
+
+A submission the core refuses when it is forwarded (the resident has walked away) is handed
+to staff as a call-back request, exactly once by its own client_ref, and then erased too:
+
+    queued ──sent──▶ sent
+       └──refused──▶ rejected ──call-back filed──▶ referred
+                        └──no way to call back───▶ returned
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ from pathlib import Path
 
 from portal_client import Matter, PortalProblem, PortalUnavailable
 
-QUEUED, SENT, REJECTED = "queued", "sent", "rejected"
+QUEUED, SENT = "queued", "sent"
+REJECTED = "rejected"  # refused when forwarded; still to be handed to staff
+REFERRED = "referred"  # handed to staff as a call-back request (referral_number)
+RETURNED = "returned"  # refused, and nobody can call the resident back: fill it in again
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
     client_ref TEXT PRIMARY KEY,
@@ -36,6 +46,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions (state, created_at);
 """
+_ADDED_COLUMNS = (("reasons", "TEXT"), ("referral_number", "TEXT"))  # since call-backs
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Submission:
     lang: str
     contact: dict | None = None
     token: str | None = None  # resident bearer, for services that require identity
+    resident_id: int | None = None  # who was signed in (staff can look them up to call back)
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,32 @@ class QueuedSubmission:
     matter_number: str | None
     error: str | None
     created_at: str
-    submission: Submission | None  # None once sent (fields erased)
+    submission: Submission | None  # None once sent, referred or returned (fields erased)
+    reasons: Refusal | None = None  # why the core refused it when forwarded
+    referral_number: str | None = None  # the call-back request staff work on
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the core said when it refused a forwarded submission (in the submission's
+    language): its detail and the message for each field it refused."""
+
+    status: int
+    code: str
+    detail: str
+    fields: dict[str, str]
+    lang: str
+
+    def to_json(self) -> str:
+        return json.dumps({"status": self.status, "code": self.code, "detail": self.detail,
+                           "fields": self.fields, "lang": self.lang}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Refusal | None:
+        if not text:
+            return None
+        d = json.loads(text)
+        return cls(d["status"], d["code"], d["detail"], d.get("fields") or {}, d["lang"])
 
 
 @dataclass(frozen=True)
@@ -72,6 +109,8 @@ class ForwardReport:
     rejected: tuple[str, ...]
     remaining: int
     reachable: bool
+    referred: tuple[str, ...] = ()  # handed to staff as call-back requests (this pass)
+    returned: tuple[str, ...] = ()  # refused, nobody to call back
 
 
 def _now() -> str:
@@ -90,6 +129,10 @@ class SubmissionQueue:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(submissions)")}
+        for name, decl in _ADDED_COLUMNS:
+            if name not in have:
+                self._db.execute(f"ALTER TABLE submissions ADD COLUMN {name} {decl}")
 
     def close(self) -> None:
         self._db.close()
@@ -97,8 +140,8 @@ class SubmissionQueue:
     def add(self, sub: Submission) -> QueuedSubmission:
         """Store a submission durably before anything is sent."""
         client_ref = f"{self.kiosk_id}-{uuid.uuid4().hex}"[:80]
-        payload = json.dumps({"fields": sub.fields, "lang": sub.lang, "contact": sub.contact},
-                             ensure_ascii=False)
+        payload = json.dumps({"fields": sub.fields, "lang": sub.lang, "contact": sub.contact,
+                              "resident_id": sub.resident_id}, ensure_ascii=False)
         with self._lock:
             for _ in range(20):
                 code = f"{secrets.randbelow(10**8):08d}"
@@ -117,15 +160,15 @@ class SubmissionQueue:
 
     def _row(self, r: tuple) -> QueuedSubmission:
         (client_ref, code, service_id, payload, token, state, attempts, number, error,
-         created) = r
+         created, reasons, referral) = r
         data = json.loads(payload) if payload else {}
         sub = Submission(service_id, data["fields"], data["lang"], data.get("contact"),
-                         token) if data else None
+                         token, data.get("resident_id")) if data else None
         return QueuedSubmission(client_ref, code, service_id, state, attempts, number, error,
-                                created, sub)
+                                created, sub, Refusal.from_json(reasons), referral)
 
     _COLS = ("client_ref, local_code, service_id, payload, token, state, attempts, "
-             "matter_number, error, created_at")
+             "matter_number, error, created_at, reasons, referral_number")
 
     def get(self, client_ref: str) -> QueuedSubmission | None:
         with self._lock:
@@ -140,11 +183,11 @@ class SubmissionQueue:
                                  (local_code,)).fetchone()
         return self._row(r) if r else None
 
-    def pending(self) -> list[QueuedSubmission]:
-        """Queued submissions, oldest first."""
+    def pending(self, state: str = QUEUED) -> list[QueuedSubmission]:
+        """Submissions in `state` (queued: still to send), oldest first."""
         with self._lock:
             rows = self._db.execute(f"SELECT {self._COLS} FROM submissions WHERE state=? "
-                                    "ORDER BY created_at, rowid", (QUEUED,)).fetchall()
+                                    "ORDER BY created_at, rowid", (state,)).fetchall()
         return [self._row(r) for r in rows]
 
     def count(self, state: str = QUEUED) -> int:
@@ -153,10 +196,10 @@ class SubmissionQueue:
                                     (state,)).fetchone()[0]
 
     def holds_token(self, token: str) -> bool:
-        """Whether a queued submission still needs this resident token to be sent."""
+        """Whether a queued submission (or one still to hand to staff) needs this token."""
         with self._lock:
-            return self._db.execute("SELECT 1 FROM submissions WHERE state=? AND token=?",
-                                    (QUEUED, token)).fetchone() is not None
+            return self._db.execute("SELECT 1 FROM submissions WHERE state IN (?, ?) "
+                                    "AND token=?", (QUEUED, REJECTED, token)).fetchone() is not None
 
     def mark_sent(self, client_ref: str, number: str) -> None:
         """Record the matter number and erase the personal fields and token."""
@@ -165,11 +208,27 @@ class SubmissionQueue:
                              "token=NULL, error=NULL, updated_at=? WHERE client_ref=?",
                              (SENT, number, _now(), client_ref))
 
-    def mark_rejected(self, client_ref: str, error: str) -> None:
-        """The core refused it for good (kept, without the token, for staff to follow up)."""
+    def mark_rejected(self, client_ref: str, refusal: Refusal) -> None:
+        """The core refused it for good: kept (fields, token) until handed to staff."""
+        error = f"{refusal.status} {refusal.code}: {refusal.detail}"
         with self._lock:
-            self._db.execute("UPDATE submissions SET state=?, error=?, token=NULL, updated_at=? "
-                             "WHERE client_ref=?", (REJECTED, error[:500], _now(), client_ref))
+            self._db.execute("UPDATE submissions SET state=?, error=?, reasons=?, updated_at=? "
+                             "WHERE client_ref=?",
+                             (REJECTED, error[:500], refusal.to_json(), _now(), client_ref))
+
+    def mark_referred(self, client_ref: str, number: str) -> None:
+        """Staff have it as call-back request `number`: erase the fields and token."""
+        with self._lock:
+            self._db.execute("UPDATE submissions SET state=?, referral_number=?, payload='', "
+                             "token=NULL, updated_at=? WHERE client_ref=? AND state=?",
+                             (REFERRED, number, _now(), client_ref, REJECTED))
+
+    def mark_returned(self, client_ref: str, why: str) -> None:
+        """Nobody can call the resident back: erase the fields and token, keep the reasons."""
+        with self._lock:
+            self._db.execute("UPDATE submissions SET state=?, error=?, payload='', token=NULL, "
+                             "updated_at=? WHERE client_ref=? AND state=?",
+                             (RETURNED, why[:500], _now(), client_ref, REJECTED))
 
     def discard(self, client_ref: str) -> None:
         """Forget a submission the resident is still correcting (the core said 422 at once)."""
@@ -194,7 +253,9 @@ class SubmissionQueue:
             if exc.status >= 500:
                 self.note_attempt(row.client_ref, f"{exc.status} {exc.code}")
                 raise
-            self.mark_rejected(row.client_ref, f"{exc.status} {exc.code}: {exc.detail}")
+            lang = row.submission.lang if row.submission else ""
+            self.mark_rejected(row.client_ref, Refusal(exc.status, exc.code, exc.detail,
+                                                       exc.field_errors, lang))
             raise
         self.mark_sent(row.client_ref, matter.number)
         return matter

@@ -6,7 +6,7 @@ import gc
 import shutil
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -26,8 +26,10 @@ from kiosk.screens import Screen, screen_class
 from portal_client.i18n import LANGS
 from qt_common import ELDER, STANDARD, InputPanel, Tr, shared_index, theme
 from qt_common.fonts import family_for
+from qt_common.touch import reveal
 
 FILTERS_LATEST_MS = 500  # the event filters go in after the first frame, or by then
+KINETIC_AFTER_MS = 200  # touch scrolling is set up this long after the first frame
 # Each language's button is written in that language, so it is found whatever is shown.
 LANG_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
 
@@ -125,7 +127,9 @@ class KioskWindow(QMainWindow):
         self.panel = InputPanel(ctx.language, shared_index(), self)
         self.panel.entered.connect(lambda _t: self.panel.attach(None))
         self.panel.shown.connect(lambda up: self.current().compact(up))
+        self.panel.attached.connect(lambda _target: self.reveal_focus())
         lay.addWidget(self.panel)
+        self._reveal_queued = False
         # Screens are imported and built on first visit: start-up pays for the home screen only.
         self._classes = dict(screens)
         self.screens: dict[str, Screen] = {}
@@ -133,7 +137,7 @@ class KioskWindow(QMainWindow):
         self._theme_key: tuple | None = None
         self._apply_theme()
         self.idle = IdleWatcher(ctx.config.idle_s, ctx.config.warn_s, self, install=False)
-        self._first_frame = self._filters = False
+        self._first_frame = self._filters = self._kinetic = False
         self.idle.warning.connect(self._warn)
         self.idle.activity.connect(self.idle_banner.hide)
         self.idle.expired.connect(lambda: self.reset_session())
@@ -163,7 +167,8 @@ class KioskWindow(QMainWindow):
         QTimer.singleShot(FILTERS_LATEST_MS, self._after_first_frame)  # if no paint comes
 
     def _after_first_frame(self) -> None:
-        """Install the application-wide event filters (idle clock, keyboard following focus).
+        """Install the application-wide event filters (idle clock, keyboard following focus),
+        then touch scrolling.
 
         A Python filter on the QApplication makes PySide6 build Python types for the objects
         and events it sees (some 20 ms the first time); before the first frame that would
@@ -173,7 +178,18 @@ class KioskWindow(QMainWindow):
             return
         self._filters = True
         self.panel.follow_focus(self.stack)
+        self.stack.installEventFilter(self)  # the screen shrinks or grows with the panel
         self.idle.start()
+        QTimer.singleShot(KINETIC_AFTER_MS, self._make_kinetic)
+
+    def _make_kinetic(self) -> None:
+        """Touch scrolling on every screen built so far (and on those built later).
+
+        Setting up the first QScroller costs PySide6 some 30 ms: a moment after the first
+        frame, not before it, and not in the frame right after it either."""
+        self._kinetic = True
+        for screen in self.screens.values():
+            screen.make_kinetic()
 
     # --- navigation --------------------------------------------------------------------
 
@@ -184,6 +200,8 @@ class KioskWindow(QMainWindow):
             screen = screen_class(self._classes[name])(self.ctx, self.stack)
             self.screens[name] = screen
             self.stack.addWidget(screen)
+            if self._kinetic:
+                screen.make_kinetic()
         return screen
 
     def current(self) -> Screen:
@@ -264,6 +282,29 @@ class KioskWindow(QMainWindow):
         text = self.current().speech_text()
         if text:
             self.ctx.speaker.say(text, self.ctx.lang)
+
+    # --- the field being typed into stays in sight ---------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.stack and event.type() == QEvent.Type.Resize \
+                and self.panel.isVisible() and not self._reveal_queued:
+            # the stack's children are laid out after this: look once they are
+            self._reveal_queued = True
+            QTimer.singleShot(0, self.reveal_focus)
+        return False
+
+    def reveal_focus(self) -> None:
+        """Scroll the field the input panel types into, with its label, into the part of the
+        screen the panel leaves visible (a margin clear of the edges where there is room)."""
+        self._reveal_queued = False
+        target = self.panel.target
+        if target is None or not self.panel.isVisible() or not self.stack.isAncestorOf(target):
+            return
+        central = self.centralWidget()
+        layout = central.layout() if central is not None else None
+        if layout is not None:
+            layout.activate()  # the panel has just taken its room: lay out the screen now
+        reveal(target, self.ctx.sizes.target_px, self.current().context_of(target))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if not self.ctx.elder or new is None:

@@ -77,6 +77,18 @@ class CodeInvalid(BadRequest):
     code = "payment.code_invalid"
 
 
+class MerchantUnknown(NotFound):
+    """A merchant-presented code that names no merchant of this portal."""
+
+    code = "payment.qr_merchant_unknown"
+
+
+class AmountMismatch(ValidationFailed):
+    """An amount entered for a dynamic merchant code that differs from the code's own."""
+
+    code = "payment.qr_amount_mismatch"
+
+
 class CodeExpired(Gone):
     code = "payment.code_expired"
 

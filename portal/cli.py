@@ -168,11 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-migrate", action="store_true")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("demo", help="seed the demo database, serve, open kiosk and TV")
+    p = sub.add_parser("demo", help="seed the demo database, serve, open kiosk and TV, run the chatbot")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--offscreen", action="store_true", help="render channel windows to PNG")
     p.add_argument("--no-channels", action="store_true", help="server only")
+    p.add_argument("--no-chatbot", action="store_true",
+                   help="skip the Rasa and action servers (they train a model on first start)")
     p.add_argument("--exit-after", type=float, default=0, help="stop after N seconds (tests)")
     p.set_defaults(func=cmd_demo)
 

@@ -19,9 +19,9 @@ from channel_core.config import ROOT, PortalConfig
 DEMO_TOKENS = {"kiosk": "demo-kiosk-token", "tv": "demo-tv-token",
                "hotline": "demo-hotline-token", "chatbot": "demo-chatbot-token",
                "console": "demo-console-token"}
-# Channel windows the demo opens: module with `demo_window(server_url, token, offscreen_dir)`
-# returning a subprocess argv, so each Qt app runs in its own process.
-DEMO_WINDOWS = {"kiosk": "kiosk.demo", "tv": "tv_app.demo"}
+# Channel processes the demo starts: module with `demo_command(server_url, token, offscreen_dir)`
+# returning a subprocess argv, so each Qt app (and Rasa, in its own virtualenv) runs apart.
+DEMO_CHANNELS = {"kiosk": "kiosk.demo", "tv": "tv_app.demo", "chatbot": "chatbot.demo"}
 
 
 def _wait_ready(url: str, timeout: float = 30) -> bool:
@@ -35,16 +35,16 @@ def _wait_ready(url: str, timeout: float = 30) -> bool:
     return False
 
 
-def _channel_commands(url: str, offscreen_dir: Path | None) -> list[tuple[str, list[str]]]:
+def _channel_commands(url: str, offscreen_dir: Path | None,
+                      skip: frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
     cmds = []
-    for name, module in DEMO_WINDOWS.items():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module.startswith(exc.name):
-                print(f"[demo] {name}: not built yet in this checkout")
-                continue
-            raise
+    for name, module in DEMO_CHANNELS.items():
+        if name in skip:
+            continue
+        mod = importlib.import_module(module)
+        if hasattr(mod, "available") and not mod.available():
+            print(f"[demo] {name}: not installed (run scripts/install.sh)")
+            continue
         cmds.append((name, mod.demo_command(url, DEMO_TOKENS[name], offscreen_dir)))
     return cmds
 
@@ -76,11 +76,14 @@ def run_demo(args: argparse.Namespace) -> int:
         if not args.no_channels:
             offscreen = args.offscreen or not os.environ.get("DISPLAY")
             shots = ROOT / "var" / "demo-screens" if offscreen else None
-            for name, cmd in _channel_commands(url, shots):
+            skip = frozenset({"chatbot"}) if args.no_chatbot else frozenset()
+            if shots:
+                print(f"[demo] no display: kiosk and TV render offscreen → {shots}")
+            for name, cmd in _channel_commands(url, shots, skip):
                 cenv = dict(env)
                 if offscreen:
                     cenv["QT_QPA_PLATFORM"] = "offscreen"
-                print(f"[demo] starting {name}" + (f" offscreen → {shots}" if shots else ""))
+                print(f"[demo] starting {name}")
                 children.append(subprocess.Popen(cmd, env=cenv))
         stop = threading.Event()
         if args.exit_after:

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from portal_client.client import PortalClient
     from portal_client.types import (
+        CallPickup,
         Field,
         InboxItem,
         Matter,
         PortalProblem,
         PortalUnavailable,
+        QueuedCall,
         Service,
         ServiceSummary,
         Session,
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "PortalClient": "portal_client.client",
+    "CallPickup": "portal_client.types", "QueuedCall": "portal_client.types",
     "Field": "portal_client.types", "InboxItem": "portal_client.types",
     "Matter": "portal_client.types", "PortalProblem": "portal_client.types",
     "PortalUnavailable": "portal_client.types", "Service": "portal_client.types",

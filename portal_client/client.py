@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
 from portal_client.payments import PaymentsMixin
 from portal_client.types import (
+    CallPickup,
     InboxItem,
     Matter,
     PortalProblem,
     PortalUnavailable,
+    QueuedCall,
     Service,
     ServiceSummary,
     Session,
@@ -292,11 +295,50 @@ class PortalClient(PaymentsMixin):
         return bool(self.post(f"/api/v1/matters/{number}/notices",
                               {"text": text, "dedupe": dedupe})["queued"])
 
-    def start_photo_upload(self) -> dict:
-        """Channel: a QR link ({id, url}) a phone opens to send a photo for a photo field."""
-        return self.post("/api/v1/upload-sessions")
+    def start_photo_upload(self, ttl_s: int | None = None, texted: bool = False) -> dict:
+        """Channel: a link ({id, url, upload, expires_in}) a phone opens to send one photo for
+        a photo field; `upload` is the field's value once the photo is sent (for a matter
+        filed before it arrives). Links texted to a phone: `texted`, and a `ttl_s` (60 s to
+        a day) longer than the 15 minutes of a QR beside a screen."""
+        body = {k: v for k, v in (("ttl_s", ttl_s), ("texted", texted)) if v}
+        return self.post("/api/v1/upload-sessions", body or None)
 
     def poll_photo_upload(self, session_id: str) -> str | None:
         """The upload id ('upload:...') once the phone has sent the photo, else None."""
         out = self.get(f"/api/v1/upload-sessions/{session_id}")
         return out["upload"] if out.get("status") == "done" else None
+
+    # --- the agents' queue ---------------------------------------------------------------
+
+    def report_waiting_call(self, call_ref: str, queue: str, *, lang: str | None = None,
+                            caller: str | None = None, topic: str | None = None,
+                            matter_numbers: tuple[str, ...] | list[str] = (),
+                            position: int | None = None) -> QueuedCall:
+        """Channel: a caller is waiting for an agent; repeat while they wait (safe to retry)."""
+        body: dict = {"queue": queue, "lang": lang or self.lang,
+                      "matter_numbers": list(matter_numbers)}
+        for key, value in (("caller", caller), ("topic", topic), ("position", position)):
+            if value is not None:
+                body[key] = value
+        return QueuedCall.from_json(self.request(
+            "PUT", f"/api/v1/agent-queue/{quote(call_ref, safe='')}", json=body))
+
+    def report_call_left(self, call_ref: str, reason: str) -> QueuedCall:
+        """Channel: the caller left the queue (answered, hung_up, timeout, voicemail,
+        callback, other)."""
+        return QueuedCall.from_json(self.request(
+            "DELETE", f"/api/v1/agent-queue/{quote(call_ref, safe='')}",
+            params={"reason": reason}))
+
+    def queued_call(self, call_ref: str) -> QueuedCall:
+        """Channel or staff: one call in the agents' queue (who picked it up, if anyone)."""
+        return QueuedCall.from_json(self.get(f"/api/v1/agent-queue/{quote(call_ref, safe='')}"))
+
+    def waiting_calls(self) -> list[QueuedCall]:
+        """Staff: callers waiting for an agent (or just picked up), longest waiting first."""
+        return [QueuedCall.from_json(d) for d in self.get("/api/v1/agent-queue")["items"]]
+
+    def pick_up_call(self, call_ref: str) -> CallPickup:
+        """Staff: take a waiting caller (409 PortalProblem when another agent has them)."""
+        out = self.post(f"/api/v1/agent-queue/{quote(call_ref, safe='')}/pickup")
+        return CallPickup(QueuedCall.from_json(out["call"]), out.get("resident"))

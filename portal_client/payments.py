@@ -340,6 +340,20 @@ class PaymentsMixin:
             body["memo"] = memo
         return Receipt.from_json(self._post("/api/v1/qr/charges", body))
 
+    def pay_merchant_code(self, payload: str, key: str, *, amount: Amount | None = None,
+                          currency: str = "CNY", card_uid: str | None = None,
+                          pin: str | None = None, memo: str | None = None) -> Receipt:
+        """Pay a scanned merchant-presented EMVCo code from a one-card wallet.
+
+        Signed in as a resident (their card, or `card_uid`), or by `card_uid` + `pin`. A static
+        code needs the `amount`; a dynamic code carries its own (an `amount` given must match).
+        """
+        body: dict = {"payload": payload, "idempotency_key": key, **_amount(amount, currency)}
+        for name, value in (("card_uid", card_uid), ("pin", pin), ("memo", memo)):
+            if value is not None:
+                body[name] = value
+        return Receipt.from_json(self._post("/api/v1/qr/merchant-payments", body))
+
     # --- bills -------------------------------------------------------------------------
 
     def bills_for_account(self, account_no: str, kind: str | None = None,
@@ -404,6 +418,13 @@ class PaymentsMixin:
         gateway still collects for a cancelled payment is refunded to the payer."""
         return PaymentIntent.from_json(
             self._post(f"/api/v1/payments/intents/{intent_id}/cancel", {}))
+
+    def send_payment_link(self, intent_id: str, address: str, text: str) -> bool:
+        """Channel: text the payer the pay link of a payment this channel started ({url} in
+        `text` becomes the link); once per payment (False: already sent)."""
+        out = self._post(f"/api/v1/payments/intents/{intent_id}/notices",
+                         {"address": address, "text": text})
+        return bool(out["queued"])
 
     def payment_qr_url(self, intent_id: str, fmt: str = "png") -> str:
         return f"{getattr(self, 'base_url', '')}/api/v1/payments/intents/{intent_id}/qr.{fmt}"

@@ -185,3 +185,42 @@ class Session:
     token: str
     expires_in: int
     resident: dict
+
+
+@dataclass(frozen=True)
+class QueuedCall:
+    """A caller in the agents' queue, as the hotline reported them."""
+
+    call_ref: str
+    channel: str
+    queue: str
+    caller: str | None
+    lang: str
+    status: str  # waiting | picked_up | left
+    joined_at: str
+    waited_s: int
+    topic: str | None = None
+    position: int | None = None
+    matter_numbers: tuple[str, ...] = ()
+    resident: dict | None = None  # {id, name, is_elder} when caller ID matched a resident
+    picked_up_by: dict | None = None  # {id, name} of the agent
+    left_reason: str | None = None
+
+    @classmethod
+    def from_json(cls, d: dict) -> QueuedCall:
+        return cls(call_ref=d["call_ref"], channel=d["channel"], queue=d["queue"],
+                   caller=d.get("caller"), lang=d.get("lang", "zh_CN"), status=d["status"],
+                   joined_at=d["joined_at"], waited_s=int(d.get("waited_s", 0)),
+                   topic=d.get("topic"), position=d.get("position"),
+                   matter_numbers=tuple(d.get("matter_numbers") or ()),
+                   resident=d.get("resident"), picked_up_by=d.get("picked_up_by"),
+                   left_reason=d.get("left_reason"))
+
+
+@dataclass(frozen=True)
+class CallPickup:
+    """An agent's pick-up: the call, and the caller's identity with open matter numbers (the
+    /residents/by-phone view) when caller ID matched a resident."""
+
+    call: QueuedCall
+    resident: dict | None

@@ -44,6 +44,11 @@ Output
     ``ReadAloud(play=True, slow=False)``  ``say(text, lang)``; Mandarin voice (espeak-ng
     ``cmn``) for zh_CN/zh_TW; ``spoken`` signal with an ``Utterance``; ``wipe()`` deletes audio.
 
+Touch
+    ``kinetic(area)``  drag and flick a scroll area (QScroller: touch, and touch-as-mouse panels).
+    ``reveal(widget, margin)``  scroll the areas holding a widget until it shows (the field
+    being typed into, above the on-screen keyboard).
+
 Threads
     ``Worker``  runs blocking client calls in order off the UI thread, callbacks on the UI
     thread; ``cancel_pending()`` drops late answers after an idle wipe.
@@ -69,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "QrView": "qr", "qr_pixmap": "qr",
     "ReadAloud": "speech", "Utterance": "speech",
     "Worker": "tasks",
+    "kinetic": "touch", "reveal": "touch",
     "formatting": "", "theme": "", "fonts": "",
 }
 
@@ -114,11 +120,12 @@ if TYPE_CHECKING:
     from qt_common.sizes import ELDER, STANDARD, Sizes
     from qt_common.speech import ReadAloud, Utterance
     from qt_common.tasks import Worker
+    from qt_common.touch import kinetic, reveal
 
 __all__ = [
     "DECIMAL", "DIGITS", "ELDER", "IDCARD", "NONE", "PIN", "STANDARD", "TEXT",
     "Candidate", "FieldEditor", "Finding", "FormView", "InputPanel", "Language",
     "NumericKeypad", "OnScreenKeyboard", "PhotoByPhone", "PinyinIndex", "QrView", "ReadAloud", "Sizes", "Tr",
-    "Utterance", "Worker", "audit", "contrast_ratio", "editor_for", "override", "photo_by_phone", "qr_pixmap",
+    "Utterance", "Worker", "audit", "kinetic", "reveal", "contrast_ratio", "editor_for", "override", "photo_by_phone", "qr_pixmap",
     "register", "set_input_mode", "shared_index", "fonts", "formatting", "theme",
 ]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollBar,
     QTextEdit,
     QWidget,
 )
@@ -55,7 +56,9 @@ class Finding:
         return f"{self.widget}: {self.problem} {self.measured:.1f} < {self.required:.1f}"
 
 
-_INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox)
+# A scroll bar is dragged with a finger too: its thickness is a target like any other.
+_INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox,
+                QScrollBar)
 
 
 def widget_text(w: QWidget) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import string
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from portal_client.i18n import DEFAULT_LANG, LANGS, gettext, pick
+from portal_client.i18n import DEFAULT_LANG, LANGS, gettext, keys, pick
+
+SERVER_DOMAINS = ("core", "payments")  # the catalogs the core words its answers from
 
 
 class Language(QObject):
@@ -100,3 +105,46 @@ class Tr:
         """Bind `owner`'s text (setText by default) to a key of this domain."""
         setter = apply or owner.setText  # type: ignore[attr-defined]
         self.language.bind(owner, lambda: self(key, **params), setter)
+
+
+@lru_cache(maxsize=32)
+def _templates(domain: str, lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern matching the formatted text, key) of a catalog, most specific first."""
+    out: list[tuple[int, re.Pattern[str], str]] = []
+    for key in keys(domain, lang):
+        template = gettext(domain, key, lang)  # no params: the text as written
+        parts, named, literal = [], set(), 0
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError:
+            continue
+        for text, field, _spec, _conv in parsed:
+            parts.append(re.escape(text))
+            literal += len(text)
+            if field is None:
+                continue
+            name = re.sub(r"\W", "_", field) or "_"
+            parts.append(f"(?P={name})" if name in named else f"(?P<{name}>.+?)")
+            named.add(name)
+        if literal:
+            out.append((literal, re.compile("".join(parts), re.DOTALL), key))
+    out.sort(key=lambda item: -item[0])
+    return tuple((pattern, key) for _n, pattern, key in out)
+
+
+def reword(text: str, from_lang: str, to_lang: str,
+           domains: Iterable[str] = SERVER_DOMAINS, **known: object) -> str | None:
+    """A message the server worded in `from_lang` (a problem's detail, say), worded in
+    `to_lang` from the same catalog entry with the same values; None if it isn't one.
+
+    `known` values, already in `to_lang` (a field's label), replace the ones found."""
+    if from_lang == to_lang:
+        return text
+    for domain in domains:
+        for pattern, key in _templates(domain, from_lang):
+            m = pattern.fullmatch(text)
+            if m is not None:
+                values = m.groupdict()
+                values.update({k: v for k, v in known.items() if k in values})
+                return gettext(domain, key, to_lang, **values)
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QStackedWidget, QWidget
 
 from qt_common.i18n import Language
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the keyboard and keypad load when first shown
 INPUT_MODE = "input_mode"
 TEXT, DIGITS, DECIMAL, IDCARD, PIN, NONE = "text", "digits", "decimal", "idcard", "pin", "none"
 _EXTRA = {DIGITS: None, DECIMAL: ".", IDCARD: "X", PIN: None}
+_LIFTED = (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel)
 
 
 def set_input_mode(editor: QWidget, mode: str) -> None:
@@ -35,6 +36,7 @@ class InputPanel(QStackedWidget):
 
     entered = Signal(object)  # the target widget
     shown = Signal(bool)  # visible or not (screens make room for it)
+    attached = Signal(object)  # the editor now receiving keys (shown: keep it in sight)
 
     def __init__(self, language: Language, index: PinyinIndex | None = None,
                  parent: QWidget | None = None) -> None:
@@ -47,6 +49,7 @@ class InputPanel(QStackedWidget):
         self._pinyin: bool | None = None
         self._target: QWidget | None = None
         self._scope: QWidget | None = None
+        self._hide_pending = False
         self.hide()
 
     @property
@@ -108,6 +111,8 @@ class InputPanel(QStackedWidget):
         app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if self._hide_pending and event.type() in _LIFTED:
+            QTimer.singleShot(0, self._hide_if_pending)  # after the tap lands where it began
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             editor = watched
             if isinstance(watched, QWidget) and isinstance(watched.parent(), QPlainTextEdit):
@@ -136,10 +141,22 @@ class InputPanel(QStackedWidget):
         if isinstance(new, QLineEdit | QPlainTextEdit) and self._scope.isAncestorOf(new):
             self.attach(new)
         elif not isinstance(new, QLineEdit | QPlainTextEdit):
+            self._hide_after_tap()
+
+    def _hide_after_tap(self) -> None:
+        """Hide once the finger that took focus elsewhere (a button) is lifted: hiding at
+        once moves the screen under it, and the tap would end on something else."""
+        self._hide_pending = True
+        if QApplication.mouseButtons() == Qt.MouseButton.NoButton:
+            QTimer.singleShot(0, self._hide_if_pending)
+
+    def _hide_if_pending(self) -> None:
+        if self._hide_pending:
             self.attach(None)
 
     def attach(self, target: QWidget | None) -> None:
         """Send keys to `target` (None hides the panel)."""
+        self._hide_pending = False
         if self._keyboard is not None:
             if self.target is not None:
                 self._keyboard.commit_letters()  # letters typed for the old field stay in it
@@ -159,12 +176,14 @@ class InputPanel(QStackedWidget):
             self.keypad.reshuffle()
             self.setCurrentWidget(self.keypad)
         self.show()
+        self.attached.emit(target)
 
     def reset(self) -> None:
         """Detach and forget any composition (idle wipe)."""
         if self._keyboard is not None:
             self._keyboard.reset()
         self._target = None
+        self._hide_pending = False
         self.hide()
 
     def _insert(self, text: str) -> None:

@@ -78,7 +78,14 @@ QLineEdit, QPlainTextEdit {{ min-height: {t}px; border: 2px solid {p.border}; bo
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 3px solid {p.danger}; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 3px solid {p.primary}; }}
 QScrollArea {{ border: none; }}
-QScrollBar:vertical {{ width: {max(24, t // 2)}px; }}
+QScrollBar:vertical {{ width: {t}px; background: {p.tile}; border: none; margin: 0px; }}
+QScrollBar:horizontal {{ height: {t}px; background: {p.tile}; border: none; margin: 0px; }}
+QScrollBar::handle {{ background: {p.primary}; border-radius: {t // 4}px; margin: 4px; }}
+QScrollBar::handle:vertical {{ min-height: {t}px; }}
+QScrollBar::handle:horizontal {{ min-width: {t}px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0px; height: 0px; border: none;
+    background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QProgressBar {{ min-height: {t // 2}px; border: 2px solid {p.border}; border-radius: 6px;
     text-align: center; }}
 QProgressBar::chunk {{ background-color: {p.primary}; }}

@@ -151,6 +151,7 @@ def _create_app(config: PortalConfig) -> Flask:
 
     from channel_core.api import (
         admin_views,
+        agent_queue_views,
         auth_views,
         catalog_views,
         matter_views,
@@ -162,6 +163,7 @@ def _create_app(config: PortalConfig) -> Flask:
     app.register_blueprint(matter_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(agent_queue_views.bp)
     app.register_blueprint(upload_views.bp)
     app.register_blueprint(web_views.bp)
     app.register_blueprint(upload_views.web_bp)

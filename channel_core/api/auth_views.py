@@ -27,7 +27,7 @@ from channel_core.api.schemas import (
     WechatBindIn,
     WechatIn,
 )
-from channel_core.errors import Locked, NotFound, Unauthorized
+from channel_core.errors import Locked, NotFound, TooManyRequests, Unauthorized
 from channel_core.identity import service as identity
 from channel_core.identity.models import Card, Household, Resident
 from channel_core.matters.models import Matter
@@ -136,12 +136,15 @@ def stb_login():
 
 
 @bp.post("/auth/staff")
-@bp.doc(summary="Staff sign-in: password and TOTP code")
+@bp.doc(summary="Staff sign-in: password and TOTP code (423 locked account, 429 too many "
+                "failures from this address: retry_after seconds)")
 @documents_body(StaffLoginIn)
 def staff_login():
     body = parse_body(StaffLoginIn)
-    with session_scope(commit_on=(Unauthorized, Locked)) as s:
-        user = identity.staff_login(s, body.username, body.password, body.totp)
+    # Failures, refusals and locks are audited, so those answers commit too.
+    with session_scope(commit_on=(Unauthorized, Locked, TooManyRequests)) as s:
+        user = identity.staff_login(s, body.username, body.password, body.totp,
+                                    ip=request.remote_addr)
         ttl = portal().config.staff_token_ttl_s
         token = identity.issue_token(s, "staff", user.id, ttl, via="password")
         identity.audit(s, identity.staff_actor(user), "staff.login", user.username, None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from apiflask import APIBlueprint
 from flask import request
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from channel_core.actors import Actor
 from channel_core.api.context import (
@@ -30,12 +30,15 @@ from channel_core.api.schemas import (
 )
 from channel_core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from channel_core.identity import service as identity
+from channel_core.matters import search as matter_search
 from channel_core.matters import service as matters
 from channel_core.matters.models import URGENT_ORDER, Matter, MatterEvent
+from channel_core.matters.validate import LOCAL_TZ
 from channel_core.workflows import engine
 from portal_client.i18n import normalize_lang, pick
 
 bp = APIBlueprint("matters", __name__, url_prefix="/api/v1", tag="Matters")
+SEARCH_COUNT_CAP = 1000  # a text search's `total` stops here (`total_capped` says so)
 
 
 def _sees_private(a: Actor | None, m: Matter) -> bool:
@@ -98,6 +101,14 @@ def matter_json(session, m: Matter, a: Actor | None, lg: str,
     return body
 
 
+def _today_left(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Now, and the end of today in the community's time zone (both UTC-aware)."""
+    now = now or datetime.now(UTC)
+    local = now.astimezone(LOCAL_TZ)
+    day_ends = datetime.combine(local.date() + timedelta(days=1), time.min, LOCAL_TZ)
+    return now, day_ends.astimezone(UTC)
+
+
 def _actor_or_channel() -> Actor:
     a = actor()
     if a is not None:
@@ -106,9 +117,22 @@ def _actor_or_channel() -> Actor:
     return Actor(kind="channel", channel=ch, name=ch or "anonymous")
 
 
+def _filing_channel(a: Actor, named: str) -> str:
+    """The channel a matter is filed as: staff name any; others only their credential's own."""
+    if a.kind == "staff":
+        return named
+    bound = channel()
+    if bound is None and a.kind == "resident" and a.channel in matters.CHANNELS:
+        bound = a.channel
+    if bound is not None and not matters.may_file_as(bound, named):
+        raise Forbidden("problem.auth.channel_mismatch", channel=named, credential=bound)
+    return named
+
+
 @bp.post("/matters")
 @bp.doc(summary="Submit a service's fields; 201 with the matter number, 422 per-field errors",
-        responses={201: "Created", 200: "Replay of an earlier client_ref", 422: "Invalid fields"})
+        responses={201: "Created", 200: "Replay of an earlier client_ref", 422: "Invalid fields",
+                   403: "Another channel than the credential's, or a service not offered there"})
 @documents_body(MatterIn)
 def submit_matter():
     body = parse_body(MatterIn)
@@ -116,7 +140,7 @@ def submit_matter():
     if actor() is None and channel() is None:
         raise Unauthorized("problem.auth.channel_required")
     a = _actor_or_channel()
-    ch = body.channel
+    ch = _filing_channel(a, body.channel)
     sub = matters.Submission(
         service_id=body.service_id, fields=body.fields, channel=ch, lang=lg,
         contact_name=body.contact.name if body.contact else None,
@@ -150,7 +174,12 @@ def get_matter(number: str):
 
 
 @bp.get("/matters")
-@bp.doc(summary="Staff queue: filter, search, paginate (own department unless admin)")
+@bp.doc(summary="Staff queue: filter, search, paginate (own department unless admin)",
+        description="q: every word must be in the matter (number, contact, field values, chosen "
+                    "choices' labels) or in its service's title, in any of the three languages. "
+                    "sla=due_today: open, not overdue, due before midnight in the community's "
+                    "time zone (Asia/Shanghai). With q, total counts at most "
+                    f"{SEARCH_COUNT_CAP} hits and total_capped says when there are more.")
 def list_matters():
     a = require_staff()
     args = request.args
@@ -170,19 +199,18 @@ def list_matters():
         if args.get("open") in ("1", "true"):
             stmt = stmt.where(Matter.is_open.is_(True))
         sla = args.get("sla")
-        now = datetime.now(UTC)
         if sla == "overdue":
             stmt = stmt.where(Matter.overdue.is_(True))
         elif sla == "due_today":
-            stmt = stmt.where(Matter.is_open.is_(True), Matter.due_at <= now + timedelta(days=1))
+            now, day_ends = _today_left()
+            stmt = stmt.where(Matter.is_open.is_(True), Matter.overdue.is_(False),
+                              Matter.due_at >= now, Matter.due_at < day_ends)
         if args.get("resident_id"):
             stmt = stmt.where(Matter.resident_id == int(args["resident_id"]))
-        q = (args.get("q") or "").strip()
+        q = (args.get("q") or "").strip()[:200]
         if q:
-            like = f"%{q}%"
-            stmt = stmt.where(or_(Matter.number == q, Matter.contact_phone == q,
-                                  Matter.contact_name.like(like), Matter.service_id.like(like)))
-        total = s.scalar(select(func.count()).select_from(stmt.subquery()))
+            stmt = stmt.where(matter_search.matches(portal().catalog, q))
+        filtered = stmt
         order = args.get("order", "urgent")
         if order == "newest":
             stmt = stmt.order_by(Matter.created_at.desc())
@@ -194,6 +222,7 @@ def list_matters():
         except ValueError as exc:
             raise BadRequest("problem.query.page") from exc
         rows = s.scalars(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+        total, capped = _count(s, filtered, page, per_page, len(rows), searched=bool(q))
         cat = portal().catalog
         items = []
         for m in rows:
@@ -207,7 +236,25 @@ def list_matters():
                 "escalated": m.escalated, "contact_name": m.contact_name,
                 "contact_phone": m.contact_phone, "version": m.version,
             })
-        return {"total": total, "page": page, "per_page": per_page, "items": items}
+        return {"total": total, "total_capped": capped, "page": page, "per_page": per_page,
+                "items": items}
+
+
+def _count(s, filtered, page: int, per_page: int, shown: int, *,
+           searched: bool) -> tuple[int, bool]:
+    """(total, capped) of a queue: known without counting from a last, part-filled page;
+    counted only up to SEARCH_COUNT_CAP for a text search, where a common word would
+    otherwise be counted across every matter on each page (a few pages are all anyone reads).
+    """
+    if shown < per_page and (shown or page == 1):
+        return (page - 1) * per_page + shown, False
+    counted = filtered.with_only_columns(Matter.id)
+    if searched:
+        counted = counted.limit(SEARCH_COUNT_CAP + 1)
+    total = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    if searched and total > SEARCH_COUNT_CAP:
+        return SEARCH_COUNT_CAP, True
+    return total, False
 
 
 @bp.post("/matters/<number>/transitions")

@@ -9,8 +9,9 @@ from pathlib import Path
 from apiflask import APIBlueprint
 from flask import Blueprint, request, send_file
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
-from channel_core.api.context import actor, channel, lang, portal
+from channel_core.api.context import actor, channel, documents_body, lang, parse_body, portal
 from channel_core.errors import BadRequest, NotFound, PayloadTooLarge, Unauthorized
 
 bp = APIBlueprint("uploads", __name__, url_prefix="/api/v1", tag="Uploads")
@@ -30,8 +31,9 @@ def upload_dir() -> Path:
     return path
 
 
-def store_photo(data: bytes) -> str:
-    """Check that `data` is a real JPEG/PNG/WebP image and store it; returns 'upload:<id>'."""
+def store_photo(data: bytes, ident: str | None = None) -> str:
+    """Check that `data` is a real JPEG/PNG/WebP image and store it (under `ident`, else a
+    fresh id); returns 'upload:<id>'."""
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_PHOTO_BYTES:
@@ -44,7 +46,7 @@ def store_photo(data: bytes) -> str:
         raise BadRequest("problem.upload.not_image") from exc
     if fmt not in FORMATS:
         raise BadRequest("problem.upload.not_image")
-    ident = secrets.token_urlsafe(18)
+    ident = ident or secrets.token_urlsafe(18)
     ext = FORMATS[fmt][0]
     (upload_dir() / f"{ident}.{ext}").write_bytes(data)
     return f"upload:{ident}"
@@ -87,15 +89,32 @@ def _session_path(ident: str) -> Path:
     return upload_dir() / f"session-{ident}.txt"
 
 
+class UploadSessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # How long the link works, for links sent by SMS (default: 15 minutes, at most a day).
+    ttl_s: int | None = Field(default=None, ge=60, le=24 * 3600)
+    # The link is texted to a phone (the hotline), not shown as a QR beside a screen: its
+    # page does not send the user back to a screen.
+    texted: bool = False
+
+
 @bp.post("/upload-sessions")
-@bp.doc(summary="Channel: a QR link a phone opens to take a photo for this screen")
+@bp.doc(summary="Channel: a link (shown as a QR, or texted) a phone opens to send one photo "
+                "for a photo field; `upload` is the value the photo will have once sent, "
+                "for a matter filed before it arrives")
+@documents_body(UploadSessionIn)
 def upload_session_create():
     if channel() is None:
         raise Unauthorized("problem.auth.channel_required")
+    body = UploadSessionIn()
+    if request.content_length and request.mimetype == "application/json":
+        body = parse_body(UploadSessionIn)
+    ttl = body.ttl_s or UPLOAD_SESSION_TTL_S
     ident = secrets.token_urlsafe(18)
-    token = _sessions().dumps(ident)
+    plain = ttl == UPLOAD_SESSION_TTL_S and not body.texted
+    token = _sessions().dumps(ident if plain else [ident, ttl, body.texted])
     return {"id": ident, "url": f"{portal().config.base_url}/upload/{token}",
-            "expires_in": UPLOAD_SESSION_TTL_S}, 201
+            "upload": f"upload:{ident}", "expires_in": ttl}, 201
 
 
 @bp.get("/upload-sessions/<ident>")
@@ -112,7 +131,23 @@ def upload_session_poll(ident: str):
 
 
 UPLOAD_SESSION_TTL_S = 900
+UPLOAD_SESSION_MAX_TTL_S = 24 * 3600
 web_bp = Blueprint("upload_web", __name__, template_folder="templates")
+
+
+def _session_of(token: str) -> tuple[str | None, bool]:
+    """(session id, texted) of an upload link; the id is None once expired or if forged.
+    A token holds a plain id (a QR link, default lifetime) or [id, ttl, texted]."""
+    signed, data = _sessions().loads_unsafe(token)
+    if not signed:
+        return None, False
+    ident, ttl, texted = ((data, UPLOAD_SESSION_TTL_S, False) if isinstance(data, str)
+                          else tuple(data))
+    try:
+        _sessions().loads(token, max_age=min(int(ttl), UPLOAD_SESSION_MAX_TTL_S))
+    except BadSignature:  # expired
+        return None, bool(texted)
+    return str(ident), bool(texted)
 
 
 @web_bp.route("/upload/<token>", methods=["GET", "POST"])
@@ -123,23 +158,23 @@ def upload_page(token: str):
     from portal_client.i18n import gettext
 
     lg = lang()
-    try:
-        ident = _sessions().loads(token, max_age=UPLOAD_SESSION_TTL_S)
-    except BadSignature:
-        return _page("web/upload.html", "web.upload.title", state="expired",
-                     error=gettext("core", "web.upload.expired", lg)), 404
+    ident, texted = _session_of(token)
+    sms = "_sms" if texted else ""  # texted links: no "back to the screen" wording
+    if ident is None:
+        return _page("web/upload.html", "web.upload.title", state="expired", sms=sms,
+                     error=gettext("core", f"web.upload.expired{sms}", lg)), 404
     path = _session_path(ident)
     if path.exists():
-        return _page("web/upload.html", "web.upload.title", state="done")
+        return _page("web/upload.html", "web.upload.title", state="done", sms=sms)
     if request.method == "POST":
         f = request.files.get("photo")
         try:
             if f is None:
                 raise BadRequest("problem.upload.empty")
-            ref = store_photo(f.read(MAX_PHOTO_BYTES + 1))
+            ref = store_photo(f.read(MAX_PHOTO_BYTES + 1), ident)
         except PortalError as exc:
-            return _page("web/upload.html", "web.upload.title", state="form",
+            return _page("web/upload.html", "web.upload.title", state="form", sms=sms,
                          error=gettext("core", exc.detail_key, lg, **exc.params)), exc.status
         path.write_text(ref)
-        return _page("web/upload.html", "web.upload.title", state="done")
-    return _page("web/upload.html", "web.upload.title", state="form")
+        return _page("web/upload.html", "web.upload.title", state="done", sms=sms)
+    return _page("web/upload.html", "web.upload.title", state="form", sms=sms)

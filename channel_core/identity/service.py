@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from channel_core.actors import Actor
@@ -38,6 +38,9 @@ PIN_MAX_FAILURES = 5
 PIN_LOCK = timedelta(minutes=15)
 STAFF_MAX_FAILURES = 5
 STAFF_LOCK = timedelta(minutes=15)
+STAFF_ADDRESS_LIMIT = 10  # failed staff sign-ins from one address per window
+STAFF_ADDRESS_WINDOW = timedelta(minutes=5)
+ANONYMOUS = Actor(kind="anonymous")  # whoever is trying to sign in
 OTP_MAX_ATTEMPTS = 5
 _PIN = re.compile(r"^\d{6}$")
 
@@ -164,16 +167,28 @@ def create_staff(session: Session, username: str, name: str, password: str, depa
 
 
 def staff_login(session: Session, username: str, password: str, totp: str | None,
-                now: datetime | None = None) -> StaffUser:
-    """Password + TOTP, locked for 15 minutes after 5 failures; a TOTP code works once."""
+                now: datetime | None = None, ip: str | None = None) -> StaffUser:
+    """Password + TOTP, locked for 15 minutes after 5 failures; a TOTP code works once.
+
+    `ip` is the client's address: after STAFF_ADDRESS_LIMIT failures from it within
+    STAFF_ADDRESS_WINDOW it is refused for a while (TooManyRequests). Every failure, refusal
+    and lock is audited: the account, why, and from where; never the password or code.
+    """
     now = now or utcnow()
+    wait = staff_address_wait(session, ip, now)
+    if wait:
+        _audit_sign_in(session, "staff.login_throttled", None, {"retry_after": wait}, ip, now)
+        raise TooManyRequests("problem.staff.throttled", retry_after=wait)
     user = session.scalar(select(StaffUser).where(StaffUser.username == username).with_for_update())
     if user is None or not user.active:
         verify_secret(None, password)
+        _login_failed(session, user, "unknown_user" if user is None else "inactive", ip, now)
         raise Unauthorized("problem.staff.bad_login")
     if user.locked_until and user.locked_until > now:
+        _login_failed(session, user, "locked", ip, now)
         raise Locked("problem.staff.locked", minutes=int((user.locked_until - now).total_seconds() // 60) + 1)
     ok = verify_secret(user.password_hash, password)
+    reason = None if ok else "password"
     step = None
     if ok and user.totp_secret:
         totp_obj = pyotp.TOTP(user.totp_secret)
@@ -184,17 +199,61 @@ def staff_login(session: Session, username: str, password: str, totp: str | None
                 step = int(at.timestamp()) // 30
                 ok = user.last_totp_step is None or step > user.last_totp_step
                 break
+        if not ok:
+            reason = "totp_reused" if step is not None else "totp"
     if not ok:
         user.failed_logins += 1
+        _login_failed(session, user, reason or "password", ip, now)
         if user.failed_logins >= STAFF_MAX_FAILURES:
             user.failed_logins = 0
             user.locked_until = now + STAFF_LOCK
+            _audit_sign_in(session, "staff.locked", user,
+                           {"until": user.locked_until.isoformat(),
+                            "after_failures": STAFF_MAX_FAILURES}, ip, now)
         raise Unauthorized("problem.staff.bad_login")
     user.failed_logins = 0
     user.locked_until = None
     if step is not None:
         user.last_totp_step = step
     return user
+
+
+def _audit_sign_in(session: Session, action: str, user: StaffUser | None, detail: dict,
+                   ip: str | None, now: datetime) -> None:
+    """Audit a sign-in that did not happen: by nobody yet (anonymous), about the account."""
+    if user is not None:
+        detail = {"staff_id": user.id, **detail}
+    session.add(AuditEntry(at=now, actor_kind=ANONYMOUS.kind, actor_id=None, action=action,
+                           target=user.username if user is not None else None, detail=detail,
+                           ip=ip))
+
+
+def _login_failed(session: Session, user: StaffUser | None, reason: str, ip: str | None,
+                  now: datetime) -> None:
+    # An unknown username is not recorded: people type their password into it by mistake.
+    _audit_sign_in(session, "staff.login_failed", user, {"reason": reason}, ip, now)
+
+
+def staff_address_wait(session: Session, ip: str | None, now: datetime | None = None) -> int:
+    """Seconds before `ip` may try a staff sign-in again (0: now).
+
+    Counted from the audit log, in the database every worker shares: the failures from this
+    address within the window, since its last successful sign-in.
+    """
+    if not ip:
+        return 0
+    now = now or utcnow()
+    since = now - STAFF_ADDRESS_WINDOW
+    signed_in = session.scalar(select(func.max(AuditEntry.at)).where(
+        AuditEntry.at > since, AuditEntry.action == "staff.login", AuditEntry.ip == ip))
+    recent = session.scalars(
+        select(AuditEntry.at).where(AuditEntry.at > (signed_in or since),
+                                    AuditEntry.action == "staff.login_failed",
+                                    AuditEntry.ip == ip)
+        .order_by(AuditEntry.at.desc()).limit(STAFF_ADDRESS_LIMIT)).all()
+    if len(recent) < STAFF_ADDRESS_LIMIT:
+        return 0
+    return max(1, int((recent[-1] + STAFF_ADDRESS_WINDOW - now).total_seconds()) + 1)
 
 
 def staff_actor(user: StaffUser) -> Actor:

@@ -60,6 +60,8 @@ class Matter(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Folded words staff find the matter by (channel_core.matters.search), set when filed.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -75,9 +77,14 @@ class MatterEvent(Base):
     """One entry in a matter's history; rows are never updated or deleted."""
 
     __tablename__ = "matter_events"
+    __table_args__ = (
+        # A matter's history in order, and (covering `at`, `to_state`) the time it spent in
+        # each state, read for the dashboard without touching the events themselves.
+        Index("ix_matter_events_timeline", "matter_id", "id", "at", "to_state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(24))  # created|transition|note|reply|overdue|assign|transfer|page
     actor_kind: Mapped[str] = mapped_column(String(16))  # resident|staff|system|channel

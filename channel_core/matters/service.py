@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from channel_core.actors import Actor
 from channel_core.catalog.catalog import Catalog
+from channel_core.catalog.schema import ServiceDef
 from channel_core.db import utcnow
-from channel_core.errors import Conflict, NotFound, ValidationFailed
+from channel_core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from channel_core.identity.models import Household, Resident
-from channel_core.matters import numbers
+from channel_core.matters import numbers, search
 from channel_core.matters.models import Matter, MatterClock, MatterEvent
 from channel_core.matters.validate import fee_minor, validate_fields
 from channel_core.notify.outbox import Notice, enqueue
@@ -25,6 +26,12 @@ from portal_client.i18n import gettext, pick
 
 R = TypeVar("R", Matter, MatterEvent)
 CHANNELS = ("kiosk", "tv", "hotline", "chatbot", "wechat", "web", "console", "open311", "sms")
+# The catalog's `channels:` medium each matter channel is offered through (WeChat is a
+# connector of the chatbot); web, open311 and sms carry whatever any resident medium offers.
+MEDIUM = {"kiosk": "kiosk", "tv": "tv", "hotline": "hotline", "chatbot": "chatbot",
+          "wechat": "chatbot"}
+# The matter channels a channel credential may file as: its own, plus its connectors.
+FILES_AS = {"chatbot": frozenset({"chatbot", "wechat"})}
 NOTIFY_MEDIA = ("sms", "inbox", "wechat", "chat")
 
 
@@ -40,6 +47,19 @@ class Submission:
     notify_address: str | None = None
     client_ref: str | None = None
     on_behalf_of: int | None = None  # a resident id, when staff file for a caller
+
+
+def offered_on(service: ServiceDef, channel: str) -> bool:
+    """Whether residents may file `service` through `channel` (its `channels:` list)."""
+    medium = MEDIUM.get(channel)
+    if medium is None:
+        return bool(service.channels)
+    return medium in service.channels
+
+
+def may_file_as(credential_channel: str, channel: str) -> bool:
+    """Whether a channel credential may file a matter as `channel` (its own, or a connector)."""
+    return channel in FILES_AS.get(credential_channel, frozenset({credential_channel}))
 
 
 def _request_hash(sub: Submission, resident_id: int | None) -> str:
@@ -86,6 +106,8 @@ def submit_matter(session: Session, catalog: Catalog, sub: Submission, actor: Ac
     errors: dict[str, str] = {}
     if sub.channel not in CHANNELS:
         errors["channel"] = gettext("core", "field.choice", lang)
+    elif actor.kind not in ("staff", "system") and not offered_on(service, sub.channel):
+        raise Forbidden("problem.service.not_on_channel", service=service.id, channel=sub.channel)
     values, field_errors = validate_fields(service, sub.fields, lang)
     errors.update({f"fields.{k}" if k != "fields" else k: v for k, v in field_errors.items()})
     if service.requires_identity and resident_id is None:
@@ -125,7 +147,7 @@ def submit_matter(session: Session, catalog: Catalog, sub: Submission, actor: Ac
         assignee_id=None, escalated=False, overdue=False, rating=None, version=1,
         created_at=now, updated_at=now, closed_at=None, due_at=due_at,
     )
-    matter = _insert_matter(session, row)
+    matter = _insert_matter(session, row, service)
     conn = session.connection()
     if clocks:
         conn.execute(_INSERT_CLOCKS, [dict(c, matter_id=matter.id) for c in clocks])
@@ -155,24 +177,31 @@ _NEXTVAL = text("SELECT nextval('matters_id_seq')")
 _INSERT_MATTER = insert(_MATTERS)
 _INSERT_MATTER_ID = insert(_MATTERS).returning(_MATTERS.c.id)
 _SET_NUMBER = (update(_MATTERS).where(_MATTERS.c.id == bindparam("b_id"))
-               .values(number=bindparam("b_number")))
+               .values(number=bindparam("b_number"), search_text=bindparam("b_search_text")))
 # RETURNING makes SQLAlchemy send all of a matter's clocks as one multi-row INSERT.
 _INSERT_CLOCKS = insert(_CLOCKS).returning(_CLOCKS.c.id)
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
-def _insert_matter(session: Session, row: dict) -> Matter:
-    """INSERT the matter's row with its number; returns it as a persistent Matter."""
+def _insert_matter(session: Session, row: dict, service: ServiceDef) -> Matter:
+    """INSERT the matter's row with its number and search text; returns it as a persistent
+    Matter."""
     session.flush()  # rows it may refer to (a resident added in this session) go first
     conn = session.connection()
+
+    def numbered(matter_id: int) -> None:
+        row["id"], row["number"] = matter_id, numbers.encode(matter_id)
+        row["search_text"] = search.search_text(service, row["number"], row["contact_name"],
+                                                row["contact_phone"], row["fields"])
+
     if conn.dialect.name == "postgresql":
-        row["id"] = int(conn.execute(_NEXTVAL).scalar_one())
-        row["number"] = numbers.encode(row["id"])
+        numbered(int(conn.execute(_NEXTVAL).scalar_one()))
         conn.execute(_INSERT_MATTER, row)
     else:
-        row["id"] = int(conn.execute(_INSERT_MATTER_ID, dict(row, number=None)).scalar_one())
-        row["number"] = numbers.encode(row["id"])
-        conn.execute(_SET_NUMBER, {"b_id": row["id"], "b_number": row["number"]})
+        new_id = conn.execute(_INSERT_MATTER_ID, dict(row, number=None, search_text=""))
+        numbered(int(new_id.scalar_one()))
+        conn.execute(_SET_NUMBER, {"b_id": row["id"], "b_number": row["number"],
+                                   "b_search_text": row["search_text"]})
     return _persistent(session, Matter, row)
 
 

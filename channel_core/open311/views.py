@@ -20,6 +20,7 @@ from channel_core.errors import (
     ValidationFailed,
 )
 from channel_core.matters import numbers
+from channel_core.matters.service import offered_on
 from channel_core.open311 import attributes, intake, tracking
 from channel_core.open311.attributes import DOMAIN
 from channel_core.open311.wire import Document, errors_document, respond
@@ -131,7 +132,9 @@ def discovery(fmt: str) -> Response:
 @bp.get(f"/services.{FMT}")
 @bp.doc(summary="The catalog as Open311 services (service_code is the catalog id)")
 def services(fmt: str) -> Response:
-    entries = [attributes.service_entry(s, g.lang) for s in portal().catalog.services.values()]
+    # services only the system raises (channels: []) can't be filed by a 311 client: not listed
+    entries = [attributes.service_entry(s, g.lang) for s in portal().catalog.services.values()
+               if offered_on(s, "open311")]
     return respond(Document("services", [vars(e) for e in entries]), fmt)
 
 

@@ -2,6 +2,11 @@
 
 A new service YAML in ``content/services/`` becomes find/start examples (with the service
 entity mapped to its id) the next time the model is trained; no code change needed.
+
+Asking to do a service whose workflow is ``payment`` ("缴电费", "pay the water bill") is the
+``pay_bill`` intent, as in the hand-written examples, so those services' "do it" examples are
+written as ``pay_bill`` with payment phrasing instead of ``start_request``: the same sentence
+never appears under two intents.
 """
 
 from __future__ import annotations
@@ -18,17 +23,24 @@ import yaml
 NLU_LANGS = {"zh": ("zh_CN", "zh_TW"), "en": ("en",)}
 
 FIND_TEMPLATES = {
-    "zh": ("有没有{t}", "查找{t}", "{t}在哪里办", "搜索{t}服务", "{t}这个服务有吗"),
-    "en": ("is there a {t} service", "find {t}", "search for {t}", "where can I do {t}",
+    "zh": ("有没有{t}", "查找{t}", "找一下{t}", "搜索{t}服务", "{t}这个服务有吗"),
+    "en": ("is there a {t} service", "find {t}", "search for {t}", "I'm looking for {t}",
            "show me the {t} service"),
 }
 START_TEMPLATES = {
     "zh": ("我要办理{t}", "申请{t}", "帮我办{t}", "我想{t}", "现在办理{t}"),
-    "en": ("start {t}", "I want to do {t}", "apply now: {t}", "begin {t} please",
+    "en": ("start {t}", "I want to do {t}", "I need {t}", "begin {t} please",
            "open a request for {t}"),
+}
+# Payment services (workflow: payment): "do it" means paying, the pay_bill intent.
+PAY_TEMPLATES = {
+    "zh": ("我要{t}", "帮我{t}", "我想{t}", "现在{t}", "在线{t}"),
+    "en": ("I want to {t}", "{t} now", "help me {t}", "{t} please", "I'd like to {t}"),
 }
 KEYWORD_FIND = {"zh": "有关{t}的服务", "en": "services about {t}"}
 KEYWORD_START = {"zh": "{t}，帮我提交申请", "en": "{t}, please open a request for me"}
+KEYWORD_PAY = {"zh": "{t}，我要缴费", "en": "{t}: I want to pay"}
+PAYMENT_WORKFLOW = "payment"
 MAX_KEYWORDS = 1
 PER_TITLE = 1  # examples per template family and title: keeps training near two minutes
 _UNSAFE = re.compile(r"[\[\]\(\)\{\}\"\n\r]")
@@ -42,6 +54,7 @@ class CatalogEntry:
     titles: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
     channels: tuple[str, ...]
+    workflow: str = ""
 
 
 @dataclass
@@ -81,6 +94,7 @@ def load_services(content_dir: Path) -> list[CatalogEntry]:
             titles={k: _clean(v) for k, v in (data.get("title") or {}).items() if v},
             keywords={k: tuple(_clean(x) for x in v or ()) for k, v in keywords.items()},
             channels=channels,
+            workflow=str(data.get("workflow") or ""),
         ))
     return entries
 
@@ -119,11 +133,16 @@ def _pick(templates: tuple[str, ...], seed: int, count: int) -> list[str]:
 
 
 def generate(content_dir: Path) -> GeneratedNlu:
-    """Build the catalog-driven examples for find_service, start_request and ask_question."""
+    """Build the catalog-driven examples for find_service, start_request (pay_bill for
+    payment services) and ask_question."""
     services = load_services(content_dir)
     unique = _unique_keywords(services)
     out = GeneratedNlu()
     for seed, svc in enumerate(services):
+        paying = svc.workflow == PAYMENT_WORKFLOW
+        do_intent = "pay_bill" if paying else "start_request"
+        do_templates = PAY_TEMPLATES if paying else START_TEMPLATES
+        do_keyword = KEYWORD_PAY if paying else KEYWORD_START
         for nlu_lang, content_langs in NLU_LANGS.items():
             titles = {svc.titles[c] for c in content_langs if svc.titles.get(c)}
             for title in sorted(titles):
@@ -131,13 +150,13 @@ def generate(content_dir: Path) -> GeneratedNlu:
                 span = _annotate(shown, svc.id)
                 for tpl in _pick(FIND_TEMPLATES[nlu_lang], seed, PER_TITLE):
                     out.add(nlu_lang, "find_service", tpl.format(t=span))
-                for tpl in _pick(START_TEMPLATES[nlu_lang], seed, PER_TITLE):
-                    out.add(nlu_lang, "start_request", tpl.format(t=span))
+                for tpl in _pick(do_templates[nlu_lang], seed, PER_TITLE):
+                    out.add(nlu_lang, do_intent, tpl.format(t=span))
             words = [w for c in content_langs for w in svc.keywords.get(c, ()) if w]
             for word in list(dict.fromkeys(words))[:MAX_KEYWORDS]:
                 span = _annotate(word, svc.id if word.lower() in unique else None)
                 out.add(nlu_lang, "find_service", KEYWORD_FIND[nlu_lang].format(t=span))
-                out.add(nlu_lang, "start_request", KEYWORD_START[nlu_lang].format(t=span))
+                out.add(nlu_lang, do_intent, do_keyword[nlu_lang].format(t=span))
     for content_lang, questions in load_faq_questions(content_dir).items():
         nlu_lang = "en" if content_lang == "en" else "zh"
         for question in questions:

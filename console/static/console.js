@@ -25,6 +25,18 @@
       }
     });
   }
+  // The agents' desk: refresh the callers waiting in the hotline's queue every 10 seconds.
+  var waiting = document.getElementById("waiting-calls");
+  if (waiting && waiting.dataset.refresh && window.fetch) {
+    setInterval(function () {
+      if (document.hidden) { return; }
+      fetch(waiting.dataset.refresh, { credentials: "same-origin" }).then(function (r) {
+        return r.ok && !r.redirected ? r.text() : null;  // signed out: leave it be
+      }).then(function (html) {
+        if (html !== null) { waiting.innerHTML = html; }
+      }).catch(function () {});
+    }, 10000);
+  }
   // Keep one submission per click on slow links.
   document.querySelectorAll("form[method=post]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {

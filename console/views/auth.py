@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from console import i18n
 from console.staff import StaffIdentity, current_staff, session_state, sign_in, sign_out
-from console.throttle import SignInThrottle
+from console.throttle import client_address, throttle
 from console.web import bp, payments_mounted, safe_next, staff_required
 from portal_client import PortalProblem
 
@@ -20,10 +20,6 @@ def landing(staff: StaffIdentity) -> str:
     if "finance" in staff.roles and not staff.is_admin and payments_mounted():
         return url_for("console.finance")
     return url_for("console.queue")
-
-
-def _throttle() -> SignInThrottle:
-    return current_app.extensions["console"]["throttle"]
 
 
 def _resume_fields() -> list[tuple[str, str]]:
@@ -60,8 +56,8 @@ def login() -> Any:
     if totp and not (totp.isdigit() and len(totp) == 6):
         errors["totp"] = i18n.tr("login.totp_format")
     status = 200
-    client_key = request.remote_addr or "?"
-    wait = _throttle().retry_after(client_key)
+    address = client_address()
+    wait = throttle().retry_after(address)
     if wait:
         errors["form"] = i18n.tr("login.throttled", seconds=wait)
         status = 429
@@ -69,19 +65,21 @@ def login() -> Any:
         try:
             staff = sign_in(username, password, totp)
         except PortalProblem as exc:
-            _throttle().failed(client_key)
+            if exc.status in (401, 422, 423):  # refused credentials, not a refusal to try
+                throttle().failed(address)
             if exc.status == 423:
                 minutes = exc.body.get("minutes", 15)
                 errors["form"] = i18n.tr("login.locked", minutes=minutes)
             elif exc.status in (401, 422):
                 errors["form"] = i18n.tr("login.bad_credentials")
-            elif exc.status == 429:
-                errors["form"] = i18n.tr("login.throttled", seconds=60)
+            elif exc.status == 429:  # the core's limit, shared by every worker
+                errors["form"] = i18n.tr("login.throttled",
+                                         seconds=int(exc.body.get("retry_after") or 60))
             else:
                 errors["form"] = i18n.tr("error.unavailable")
             status = exc.status if exc.status in (401, 423, 429) else 503
         else:
-            _throttle().succeeded(client_key)
+            throttle().succeeded(address)
             if resume and nxt:
                 return render_template("console/resume.html", action=nxt, fields=resume)
             return redirect(nxt or landing(staff))

@@ -1,5 +1,6 @@
-"""Agents' desk for hotline calls and chat handoffs: who is calling, their open matters, the
-knowledge base in three languages, replies to chats, and matters filed on a caller's behalf."""
+"""Agents' desk for hotline calls and chat handoffs: who is waiting in the hotline's queue
+(picked up with one click), who is calling and their open matters, the knowledge base in
+three languages, replies to chats, and matters filed on a caller's behalf."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from console import core_api, i18n
 from console.fields import form_values
 from console.reference import reference
 from console.staff import api, current_staff
-from console.web import bp, staff_required
-from portal_client import Matter, PortalProblem
+from console.web import bp, forbidden, staff_required
+from portal_client import Matter, PortalProblem, QueuedCall
 from portal_client.i18n import LANGS
 
 DESK_CHANNELS = ("hotline", "chatbot", "wechat", "console")
@@ -39,12 +40,43 @@ def _chat_handoffs() -> list[core_api.QueueItem]:
     return items
 
 
+def _answers_calls() -> bool:
+    """Whether the signed-in member answers callers (merchants and providers do not)."""
+    staff = current_staff()
+    return staff is not None and not staff.is_merchant
+
+
+def _families() -> set[str]:
+    """The catalog's families (a caller's topic is the family they were in)."""
+    return {str(f.get("id")) for f in reference().families}
+
+
+def _waiting_calls() -> list[QueuedCall]:
+    return api().waiting_calls() if _answers_calls() else []
+
+
+def _call_on_the_line(call_ref: str) -> QueuedCall | None:
+    """The call this agent picked up (shown above the caller's card), if it still is theirs."""
+    if not call_ref or not _answers_calls():
+        return None
+    try:
+        call = api().queued_call(call_ref[:64])
+    except PortalProblem as exc:
+        if exc.status in (400, 404):
+            return None
+        raise
+    staff = current_staff()
+    mine = call.picked_up_by and staff is not None and call.picked_up_by.get("id") == staff.id
+    return call if mine else None
+
+
 @bp.get("/desk")
 @staff_required()
 def desk() -> Any:
     phone = (request.args.get("phone") or "").strip()[:PHONE_MAX]
     kb_q = (request.args.get("kb") or "").strip()[:200]
     kb_lang = request.args.get("kb_lang") if request.args.get("kb_lang") in LANGS else i18n.current_lang()
+    call = _call_on_the_line(request.args.get("call") or "")
     caller = None
     caller_matters: list[Matter] = []
     phone_matters: list[core_api.QueueItem] = []
@@ -59,7 +91,38 @@ def desk() -> Any:
         "console/desk.html", nav="desk", phone=phone, caller=caller,
         caller_matters=caller_matters, phone_matters=phone_matters, kb_q=kb_q, kb_lang=kb_lang,
         answers=answers, chats=_chat_handoffs(), services=ref.services_for(None),
-        langs=LANGS)
+        langs=LANGS, calls=_waiting_calls(), call=call, answers_calls=_answers_calls(),
+        families=_families())
+
+
+@bp.get("/desk/calls")
+@staff_required()
+def desk_calls() -> Any:
+    """The waiting callers alone, for the desk to refresh in place."""
+    if not _answers_calls():
+        return forbidden()
+    return render_template("console/_waiting_calls.html", calls=_waiting_calls(), langs=LANGS,
+                           families=_families())
+
+
+@bp.post("/desk/calls/<call_ref>/pickup")
+@staff_required()
+def pick_up_call(call_ref: str) -> Any:
+    """Take a waiting caller: their identity and open matters open on the desk."""
+    if not _answers_calls():
+        return forbidden()
+    try:
+        picked = api().pick_up_call(call_ref[:64])
+    except PortalProblem as exc:
+        if exc.status == 409:
+            flash(i18n.tr("desk.call_taken", agent=exc.body.get("agent") or "?"), "error")
+        elif exc.status in (400, 404, 410):
+            flash(i18n.tr("desk.call_gone"), "error")
+        else:
+            raise
+        return redirect(url_for("console.desk"))
+    call = picked.call
+    return redirect(url_for("console.desk", phone=call.caller or None, call=call.call_ref))
 
 
 @bp.route("/desk/new", methods=["GET", "POST"])

@@ -27,39 +27,64 @@ class Agent(BaseNode):
         return call.go("after_queue", push=False)
 
 
+OPTIONS = ("words.voicemail", "words.callback", "words.wait")
+MAX_SAID = 5  # spoken voicemail: at most five stretches of speech (one a pause ends)
+
+
 class AfterQueue(BaseNode):
-    """No agent in time: 1 voicemail, 2 a call-back, 3 keep waiting."""
+    """No agent in time: 1 voicemail, 2 a call-back, 3 keep waiting (keys or words)."""
 
     def prompt(self, call: Call) -> Reply:
-        return call.reply(call.t("queue.timeout"), call.t("queue.options"), ask=Ask())
+        return call.reply(call.t("queue.timeout"), call.t("queue.options"),
+                          ask=Ask(hints=call.hints(*OPTIONS)))
 
     def answer(self, call: Call, said: Said) -> Reply:
-        n = said.digits
-        if n == "1":
+        n = call.option(said, *OPTIONS)
+        if n == 1:
             return call.go("message", push=False)
-        if n == "2":
+        if n == 2:
             m = messages.leave(call.hotline, call.client, call.state, kind="callback",
                                text=messages.callback_text(call), ref=f"hl:cb:{call.state.sid}")
             if m is None:
                 return call.go("agent", call.t("error.unavailable"), push=False)
             return call.go("goodbye", call.t("callback.done", number=spell_digits(m.number)),
                            push=False)
-        if n == "3":
+        if n == 3:
             return call.go("agent", push=False)
         return call.retry("input.no_option")
 
 
 class Message(BaseNode):
-    """Record a voicemail; it becomes a matter in the department of the caller's topic."""
+    """A voicemail; it becomes a matter in the department of the caller's topic.
+
+    Twilio transcribes <Record> in English only. Callers in other languages (Mandarin) say
+    their message to speech <Gather>s in their language, stretch by stretch until they are
+    quiet, while the call is recorded (<Start><Recording>): the matter gets both, filed when
+    the recording's callback comes (`Hotline.recorded`)."""
 
     raw = True
     agent_key = False
 
+    def _by_speech(self, call: Call) -> bool:
+        return call.lang not in call.hotline.config.transcribe_langs
+
     def prompt(self, call: Call) -> Reply:
-        transcribe = call.lang in call.hotline.config.transcribe_langs
-        return call.reply(call.t("voicemail.prompt"), record=Recording(transcribe=transcribe))
+        if not self._by_speech(call):
+            return call.reply(call.t("voicemail.prompt"), record=Recording(transcribe=True))
+        said = (call.state.voicemail or {}).get("said")
+        if said is None:  # the start: record the call from here on
+            call.state.voicemail = {"mode": "speech", "said": [], "family": call.state.family}
+            return call.reply(call.t("voicemail.speak"), ask=self._listen(call),
+                              record_call=True)
+        return call.reply(call.t("voicemail.more"), ask=self._listen(call))
+
+    def _listen(self, call: Call) -> Ask:
+        return Ask(dtmf=False, num_digits=None, timeout_s=6, speech_timeout="3",
+                   max_speech_s=60, hints=call.catalog.hints(call.lang))
 
     def answer(self, call: Call, said: Said) -> Reply:
+        if self._by_speech(call) and "RecordingUrl" not in call.params:
+            return self._heard(call, said)
         url = call.params.get("RecordingUrl", "")
         seconds = int(call.params.get("RecordingDuration", "0") or 0)
         if not url or seconds < 1:
@@ -67,17 +92,25 @@ class Message(BaseNode):
             if call.state.misses > call.hotline.config.max_retries:
                 return call.go("goodbye", push=False)
             return call.again(call.t("voicemail.empty"))
-        recording = {"url": url, "sid": call.params.get("RecordingSid", ""), "seconds": seconds,
-                     "family": call.state.family}
-        if call.lang in call.hotline.config.transcribe_langs:
-            # The matter is filed when Twilio posts the transcription (see transcribed()).
-            call.state.voicemail = recording
+        # The matter is filed when Twilio posts the transcription (see transcribed()).
+        call.state.voicemail = {"url": url, "sid": call.params.get("RecordingSid", ""),
+                                "seconds": seconds, "family": call.state.family}
+        return call.go("goodbye", call.t("voicemail.thanks_later"), push=False)
+
+    def _heard(self, call: Call, said: Said) -> Reply:
+        voicemail = call.state.voicemail or {"mode": "speech", "said": []}
+        if said.speech:
+            voicemail["said"] = [*voicemail.get("said", []), said.speech]
+            call.state.voicemail = voicemail
+            if len(voicemail["said"]) < MAX_SAID:
+                return call.again()
+        if voicemail.get("said"):
             return call.go("goodbye", call.t("voicemail.thanks_later"), push=False)
-        m = messages.file_voicemail(call.hotline, call.client, call.state, recording, None)
-        if m is None:
-            return call.go("goodbye", call.t("error.unavailable"), push=False)
-        return call.go("goodbye", call.t("voicemail.thanks", number=spell_digits(m.number)),
-                       push=False)
+        call.state.misses += 1
+        if call.state.misses > call.hotline.config.max_retries:
+            return call.go("goodbye", push=False)
+        return call.reply(call.t("voicemail.empty"), call.t("voicemail.speak"),
+                          ask=self._listen(call))
 
 
 class Goodbye(BaseNode):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from hotline import fields as kinds
 from hotline.call import BaseNode, Call
 from hotline.menus import page
 from hotline.nodes import caller, identity, prefill
 from hotline.reply import Ask, Reply
-from hotline.spoken import Said, yes_no
+from hotline.spoken import Said, said_briefly, yes_no
 from hotline.state import Form
 from portal_client import PortalUnavailable
 from portal_client.types import Field, Service
@@ -101,7 +102,18 @@ class FieldNode(BaseNode):
         if not f.required:
             lines.append(call.t("field.optional"))
         hints = call.catalog.hints(call.lang, [service_of(call).id])
-        return call.reply(*lines, ask=kinds.ask_for(f, hints))
+        ask = kinds.ask_for(f, call.lang, hints)
+        if self._default(call, f):  # "yes" takes the caller's number or home address
+            ask = replace(ask, hints=call.hints("words.yes") + ask.hints)
+        return call.reply(*lines, ask=ask)
+
+    def _default(self, call: Call, f: Field) -> str | None:
+        """What '1' (or a bare 'yes') answers: the caller's number, their home address."""
+        if f.type == "phone":
+            return caller.phone_of(call.state.caller)
+        if f.type == "address":
+            return prefill.home_address(call.state)
+        return None
 
     def _page(self, call: Call, f: Field) -> tuple[list[int], bool]:
         if f.type == "multichoice":
@@ -130,9 +142,10 @@ class FieldNode(BaseNode):
         if said.empty:  # an optional field left out
             form.index += 1
             return next_field(call)
-        home = prefill.home_address(call.state)
-        if f.type == "address" and home and said.digits == "1":
-            return accept(call, f, home)
+        default = self._default(call, f)
+        if default and (said.digits == "1" or (not said.digits and said_briefly(
+                said.speech, call.words("words.yes"), slack=4))):
+            return accept(call, f, default)
         shown, more = self._page(call, f)
         parsed = kinds.parse(f, said, call.lang, choices_on_page=shown, more=more,
                              yes_words=call.words("words.yes"), no_words=call.words("words.no"))
@@ -141,7 +154,7 @@ class FieldNode(BaseNode):
         if not parsed.ok:
             return call.retry(parsed.error_key)
         if parsed.use_caller:
-            return accept(call, f, caller.phone_of(call.state.caller))
+            return accept(call, f, default) if default else call.retry("input.bad_digits")
         if f.type in kinds.SPEECH_TYPES and not kinds.keyed(f):
             form.pending = parsed.value
             return call.go("confirm", push=False)
@@ -155,7 +168,8 @@ class Confirm(BaseNode):
         form = call.state.form
         assert form is not None
         return call.reply(call.t("confirm.heard", text=str(form.pending)),
-                          call.t("confirm.keys"), ask=Ask())
+                          call.t("confirm.keys"), ask=Ask(hints=call.hints("words.yes",
+                                                                            "words.no")))
 
     def back(self, call: Call) -> Reply:
         return call.go("field", push=False, page=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hotline.call import BaseNode, Call
+from hotline.fields import digit_hints
 from hotline.nodes.caller import phone_of
 from hotline.reply import Ask, Reply
 from hotline.spoken import Said, digits_in
@@ -27,8 +28,8 @@ class Verify(BaseNode):
         phone = self._phone(call)
         if phone is None:
             return call.reply(call.t("verify.intro"), call.t("verify.ask_phone"),
-                              ask=Ask(speech=False, num_digits=None, finish_on_key="#",
-                                      timeout_s=10))
+                              ask=Ask(num_digits=None, finish_on_key="#", timeout_s=10,
+                                      hints=digit_hints(call.lang)))
         if not args.get("sent"):
             try:
                 call.client.request_otp(phone)
@@ -40,8 +41,8 @@ class Verify(BaseNode):
                 return call.go("main", exc.detail, push=False)
             args["phone"], args["sent"] = phone, True
         return call.reply(call.t("verify.sent", digits=CODE_LENGTH),
-                          ask=Ask(speech=True, num_digits=CODE_LENGTH, finish_on_key="#",
-                                  timeout_s=15))
+                          ask=Ask(num_digits=CODE_LENGTH, finish_on_key="#", timeout_s=15,
+                                  hints=digit_hints(call.lang)))
 
     def answer(self, call: Call, said: Said) -> Reply:
         args = call.state.args

@@ -7,12 +7,33 @@ from hotline.menus import page
 from hotline.nodes import caller
 from hotline.nodes.form import start_form
 from hotline.reply import Ask, Line, Reply
-from hotline.spoken import Said, digits_in, match_label, option_number, yes_no
+from hotline.spoken import (
+    Said,
+    chosen,
+    digits_in,
+    match_label,
+    option_number,
+    said_briefly,
+    yes_no,
+)
 from portal_client import PortalProblem
 from portal_client.i18n import gettext
 
 OTHER_LANG = {"zh_CN": "en", "zh_TW": "en", "en": "zh_CN"}
 LANGUAGE_KEY = "9"
+
+
+def turns_page(call: Call, said: Said, more: bool) -> bool:
+    """Key 4 (or 'more', 'next page') on a menu with more options than fit."""
+    if not more:
+        return False
+    return said.digits == "4" or (not said.digits and said_briefly(
+        said.speech, call.words("words.more")))
+
+
+def menu_hints(call: Call, labels: list[str], more: bool) -> tuple[str, ...]:
+    """What callers may say at a menu: its options' labels (and 'more')."""
+    return tuple(labels) + (call.words("words.more") if more else ())
 
 
 def option_lines(call: Call, labels: list[str], more: bool) -> list[str]:
@@ -51,19 +72,23 @@ class Main(BaseNode):
         lines.append(call.t("main.agent"))
         other = OTHER_LANG[call.lang]
         lines.append((gettext("hotline", "main.language", other, digit=LANGUAGE_KEY), other))
-        return call.reply(*lines, ask=Ask(hints=call.catalog.hints(call.lang)
-                                          + call.words("words.status")))
+        labels = [label for _, label in shown]
+        return call.reply(*lines, ask=Ask(hints=menu_hints(call, labels, more)
+                                          + call.words("words.status")
+                                          + call.words("words.other_language")
+                                          + call.catalog.hints(call.lang)))
 
     def answer(self, call: Call, said: Said) -> Reply:
-        if said.digits == LANGUAGE_KEY:
+        if said.digits == LANGUAGE_KEY or (not said.digits and said_briefly(
+                said.speech, call.words("words.other_language"))):
             call.set_lang(OTHER_LANG[call.lang])
             return call.go("main", call.t("main.switched"), push=False)
         opts, more = page(main_options(call), int(call.state.args.get("page", 0)))
-        n = option_number(said)
-        if n is not None and said.digits:
-            if more and n == 4:
-                return call.go("main", push=False, page=int(call.state.args.get("page", 0)) + 1)
-            if 1 <= n <= len(opts):
+        if turns_page(call, said, more):
+            return call.go("main", push=False, page=int(call.state.args.get("page", 0)) + 1)
+        if said.digits:
+            n = option_number(said)
+            if n is not None and 1 <= n <= len(opts):
                 return choose(call, opts[n - 1][0])
             return call.retry("input.no_option")
         spoken = digits_in(said.speech)
@@ -71,6 +96,11 @@ class Main(BaseNode):
             return call.go("status", number=spoken)
         if any(w.lower() in said.speech.lower() for w in call.words("words.status")):
             return call.go("status")
+        every = main_options(call)
+        named = match_label(said.speech, [[label] for _, label in every])
+        if named is not None:  # an option named, on any page ('jiao na zhang dan', 'a voice message')
+            return choose(call, every[named][0])
+        n = option_number(said)
         if n is not None and 1 <= n <= len(opts):
             return choose(call, opts[n - 1][0])
         return search(call, said.speech)
@@ -105,22 +135,24 @@ class Categories(BaseNode):
         lines = [call.t("categories.intro")]
         lines += option_lines(call, [call.pick(c.label) for c in shown], more)
         lines.append(call.t("menu.back"))
-        return call.reply(*lines, ask=Ask(hints=tuple(call.pick(c.label) for c in cats)
+        return call.reply(*lines, ask=Ask(hints=menu_hints(call, [call.pick(c.label)
+                                                                  for c in cats], more)
                                           + call.catalog.hints(call.lang)))
 
     def answer(self, call: Call, said: Said) -> Reply:
         cats = call.catalog.categories
         number = int(call.state.args.get("page", 0))
         shown, more = page(cats, number)
-        n = option_number(said)
+        if turns_page(call, said, more):
+            return call.go("categories", push=False, page=number + 1)
+        idx = None if said.digits else match_label(said.speech, [list(c.label.values())
+                                                                 for c in cats])
+        n = option_number(said) if idx is None else None
         if n is not None:
-            if more and n == 4:
-                return call.go("categories", push=False, page=number + 1)
             if 1 <= n <= len(shown):
                 call.state.family = shown[n - 1].family
                 return call.go("services", category=shown[n - 1].id, page=0)
             return call.retry("input.no_option")
-        idx = match_label(said.speech, [list(c.label.values()) for c in cats])
         if idx is not None:
             call.state.family = cats[idx].family
             return call.go("services", category=cats[idx].id, page=0)
@@ -140,24 +172,25 @@ class Services(BaseNode):
         svcs = call.catalog.services
         lines = option_lines(call, [call.pick(svcs[i].title) for i in shown], more)
         lines.append(call.t("menu.back"))
-        return call.reply(*lines, ask=Ask(hints=call.catalog.hints(call.lang, ids)))
+        return call.reply(*lines, ask=Ask(hints=menu_hints(call, [], more)
+                                          + call.catalog.hints(call.lang, ids)))
 
     def answer(self, call: Call, said: Said) -> Reply:
         ids = self._items(call)
         number = int(call.state.args.get("page", 0))
         shown, more = page(ids, number)
-        n = option_number(said)
+        if turns_page(call, said, more):
+            return call.go("services", push=False, category=call.state.args["category"],
+                           page=number + 1)
+        svcs = call.catalog.services
+        idx = None if said.digits else match_label(
+            said.speech, [list(svcs[i].title.values())
+                          + list(svcs[i].keywords.get(call.lang) or ()) for i in ids])
+        n = option_number(said) if idx is None else None
         if n is not None:
-            if more and n == 4:
-                return call.go("services", push=False, category=call.state.args["category"],
-                               page=number + 1)
             if 1 <= n <= len(shown):
                 return call.go("service", id=shown[n - 1])
             return call.retry("input.no_option")
-        svcs = call.catalog.services
-        idx = match_label(said.speech, [list(svcs[i].title.values())
-                                        + list(svcs[i].keywords.get(call.lang) or ())
-                                        for i in ids])
         if idx is not None:
             return call.go("service", id=ids[idx])
         return search(call, said.speech)
@@ -181,13 +214,13 @@ class ServiceIntro(BaseNode):
         else:
             lines.append(call.t("service.start"))
         lines.append(call.t("menu.back"))
-        return call.reply(*lines, ask=Ask())
+        return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.start")))
 
     def answer(self, call: Call, said: Said) -> Reply:
         svc = call.catalog.services.get(str(call.state.args.get("id")))
         if svc is None:
             return call.go("main", push=False)
-        if option_number(said) == 1 or (not said.digits and yes_no(
+        if chosen(said, [call.words("words.start")]) == 1 or (not said.digits and yes_no(
                 said, call.words("words.yes"), call.words("words.no"))):
             if svc.workflow == "info" or not svc.fields:
                 return call.again()

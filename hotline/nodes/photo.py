@@ -1,26 +1,31 @@
-"""A photo cannot travel over a call: the caller gets a link by SMS to add it."""
+"""A photo cannot travel over a call: the caller gets a link by SMS to add it.
+
+The link is an upload session of the core (the page kiosks show as a QR): it works once and
+expires, and the photo goes into the core's uploads. The session tells in advance the upload
+reference the photo will have, so the matter filed at the end of the call holds it (staff
+see the image once the caller has sent it), and the link is texted after submission.
+"""
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from hotline.call import BaseNode, Call
 from hotline.nodes import caller
 from hotline.nodes.form import FieldNode, current_field, next_field
 from hotline.reply import Ask, Reply
-from hotline.spoken import Said
+from hotline.spoken import Said, yes_no
 from portal_client import PortalProblem
 
 log = logging.getLogger(__name__)
-PATH = "/hotline/photo/"
 
 
-def new_link(call: Call) -> str:
-    """A fresh upload link; the matter keeps it as the field's value."""
-    token = secrets.token_urlsafe(18)
-    call.hotline.photos.expect(token)
-    return call.hotline.public_base() + PATH + token
+def new_link(call: Call) -> dict:
+    """A fresh upload link from the core: {url, upload} (the field takes `upload`)."""
+    session = call.client.start_photo_upload(ttl_s=call.hotline.config.photo_link_ttl_s,
+                                             texted=True)
+    sep = "&" if "?" in session["url"] else "?"
+    return {"url": f"{session['url']}{sep}lang={call.lang}", "upload": session["upload"]}
 
 
 def send_links(call: Call, number: str) -> None:
@@ -30,19 +35,19 @@ def send_links(call: Call, number: str) -> None:
         return
     svc = call.catalog.services[form.service_id]
     for f in svc.fields:
-        link = form.answers.get(f.key)
-        if f.type != "photo" or not isinstance(link, str):
+        url = form.links.get(f.key)
+        if f.type != "photo" or not url:
             continue
-        text = call.t("sms.photo_link", number=number, label=call.pick(f.label), url=link)
+        text = call.t("sms.photo_link", number=number, label=call.pick(f.label), url=url,
+                      hours=call.hotline.config.photo_link_ttl_s // 3600)
         try:
-            call.client.post(f"/api/v1/matters/{number}/notices",
-                             {"text": text, "dedupe": f"photo:{f.key}"})
+            call.client.send_matter_notice(number, text, f"photo:{f.key}")
         except PortalProblem as exc:
             log.warning("photo link for %s not sent: %s", number, exc)
 
 
 class PhotoNode(BaseNode):
-    """Explain the SMS link; 1 goes on (2 leaves out an optional photo)."""
+    """Explain the SMS link; 1 (or yes) goes on (2, or no, leaves out an optional photo)."""
 
     def _field(self, call: Call):
         return current_field(call)
@@ -53,15 +58,24 @@ class PhotoNode(BaseNode):
         textable = caller.can_text(caller.phone_of(call.state.caller))
         lines = [call.t("photo.sms" if textable else "photo.no_sms", label=label),
                  call.t("photo.keys" if f.required else "photo.keys_optional")]
-        return call.reply(*lines, ask=Ask(speech=False))
+        return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.photo",
+                                                           "words.no", "words.skip")))
 
     def answer(self, call: Call, said: Said) -> Reply:
         f = self._field(call)
         form = call.state.form
         assert form is not None
-        if said.digits == "1":
-            form.answers[f.key] = new_link(call)
-        elif said.digits == "2" and not f.required:
+        wanted = yes_no(said, call.words("words.yes") + call.words("words.photo"),
+                        call.words("words.no") + call.words("words.skip"))
+        if wanted:
+            try:
+                link = new_link(call)
+            except PortalProblem as exc:
+                log.warning("no photo link for %s: %s", call.state.sid, exc)
+                return call.go("agent", call.t("error.unavailable"), push=False)
+            form.answers[f.key] = link["upload"]
+            form.links[f.key] = link["url"]
+        elif wanted is False and not f.required:
             pass
         else:
             return call.retry("input.no_option")

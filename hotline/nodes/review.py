@@ -35,9 +35,9 @@ class Review(BaseNode):
             lines.append(call.t("review.item", label=call.pick(f.label), value=value))
         if self._pin(call):
             lines.append(call.t("review.keys_pin"))
-            return call.reply(*lines, ask=Ask(speech=False, num_digits=None, timeout_s=10))
+            return call.keys_only(*lines)
         lines.append(call.t("review.keys"))
-        return call.reply(*lines, ask=Ask())
+        return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.no")))
 
     def _pin(self, call: Call) -> bool:
         """A service that needs identity, for a caller ID with a card: the PIN confirms."""
@@ -110,15 +110,20 @@ def _refused(call: Call, exc: PortalProblem) -> Reply:
     return call.go("agent", exc.detail or call.t("error.unavailable"))
 
 
+AFTER = ("words.repeat", "words.main_menu", "words.pay")
+
+
 class Submitted(BaseNode):
-    """The matter number, digit by digit; 1 repeats it, 2 returns to the main menu."""
+    """The matter number, digit by digit; 1 repeats it, 2 returns to the main menu, 3 pays
+    what it costs (keys or words)."""
 
     def prompt(self, call: Call) -> Reply:
         lines = []
-        if call.state.args.get("charge"):
-            lines.append(call.t("submitted.pay", amount=yuan(int(call.state.args["charge"]))))
+        charge = call.state.args.get("charge")
+        if charge:
+            lines.append(call.t("submitted.pay", amount=yuan(int(charge))))
         lines.append(call.t("submitted.keys"))
-        return call.reply(*lines, ask=Ask(speech=False))
+        return call.reply(*lines, ask=Ask(hints=call.hints(*AFTER[:3 if charge else 2])))
 
     def empty_ok(self, call: Call) -> bool:
         return True
@@ -129,13 +134,14 @@ class Submitted(BaseNode):
     def answer(self, call: Call, said: Said) -> Reply:
         if said.empty:
             return call.go("goodbye", push=False)
-        if said.digits == "1":
+        n = call.option(said, *AFTER)
+        if n == 1:
             args = dict(call.state.args)
             return call.then("submitted", *number_lines(call, args), **args)
-        if said.digits == "2":
+        if n == 2:
             call.state.form = None
             call.state.stack.clear()
             return call.go("main", push=False)
-        if said.digits == "3" and call.state.args.get("charge"):
+        if n == 3 and call.state.args.get("charge"):
             return call.go("pay", matter=str(call.state.args["number"]))
         return call.retry("input.no_option")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hotline.call import BaseNode, Call
+from hotline.fields import digit_hints
 from hotline.nodes.caller import matter_line
 from hotline.reply import Ask, Reply, spell_digits
 from hotline.spoken import Said, digits_in
@@ -55,7 +56,7 @@ class Status(BaseNode):
                     continue
         lines.append(call.t("status.ask", digits=NUMBER_LENGTH))
         return call.reply(*lines, ask=Ask(num_digits=NUMBER_LENGTH, finish_on_key="#",
-                                          timeout_s=10))
+                                          timeout_s=10, hints=digit_hints(call.lang)))
 
     def answer(self, call: Call, said: Said) -> Reply:
         number = said.digits or digits_in(said.speech)
@@ -64,11 +65,14 @@ class Status(BaseNode):
         return look_up(call, number)
 
 
+AFTER = ("words.repeat", "words.another", "words.main_menu")
+
+
 class StatusResult(BaseNode):
-    """After a status: 1 again, 2 another number, 3 the main menu."""
+    """After a status: 1 again, 2 another number, 3 the main menu (keys or words)."""
 
     def prompt(self, call: Call) -> Reply:
-        return call.reply(call.t("status.after"), ask=Ask(speech=False))
+        return call.reply(call.t("status.after"), ask=Ask(hints=call.hints(*AFTER)))
 
     def empty_ok(self, call: Call) -> bool:
         return True
@@ -76,11 +80,12 @@ class StatusResult(BaseNode):
     def answer(self, call: Call, said: Said) -> Reply:
         if said.empty:
             return call.go("goodbye", push=False)
-        if said.digits == "1":
+        n = call.option(said, *AFTER)
+        if n == 1:
             return look_up(call, str(call.state.args.get("number")))
-        if said.digits == "2":
+        if n == 2:
             return call.go("status", push=False, listed=True)
-        if said.digits == "3":
+        if n == 3:
             call.state.stack.clear()
             return call.go("main", push=False)
         return call.retry("input.no_option")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
@@ -13,7 +15,21 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.context import KioskContext
+from qt_common.i18n import reword
 from qt_common.theme import restyle
+from qt_common.touch import kinetic
+
+Wording = Callable[[], str]  # a text worded anew in whichever language is shown
+
+
+def core_wording(ctx: KioskContext, exc: Exception, fallback: str = "error.unexpected") -> Wording:
+    """A refusal in the core's own words (the language they came in), reworded from the same
+    catalog entry after a switch; the kiosk's `fallback` message when there are none."""
+    detail = getattr(exc, "detail", "") or ""
+    if not detail or not getattr(exc, "status", 0):  # status 0: no answer, no words
+        return lambda: ctx.tr(fallback)
+    said_in = ctx.lang
+    return lambda: reword(detail, said_in, ctx.lang) or ctx.tr(fallback)
 
 
 class Screen(QWidget):
@@ -39,6 +55,9 @@ class Screen(QWidget):
         self.status = self.label("", level="muted", name="status")
         self.status.hide()
         self.layout_.addWidget(self.status)
+        self._status_wording: Wording | None = None
+        self._scroll_areas: list[QScrollArea] = []  # made kinetic by make_kinetic()
+        ctx.language.on_change(self.status, self._reword_status)
 
     # --- builders ----------------------------------------------------------------------
 
@@ -67,12 +86,23 @@ class Screen(QWidget):
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return b
 
-    def scroller(self, inner: QWidget) -> QScrollArea:
+    def scroller(self, inner: QWidget | None = None) -> QScrollArea:
+        """A frameless scroll area around `inner` that a finger drags and flicks."""
         area = QScrollArea(self)
         area.setWidgetResizable(True)
-        area.setWidget(inner)
+        if inner is not None:
+            area.setWidget(inner)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll_areas.append(area)
         return area
+
+    def make_kinetic(self) -> None:
+        """Let a finger drag and flick this screen's scroll areas (the window calls it once
+        the first frame is up: setting it up costs PySide6 some 30 ms the first time)."""
+        for area in self._scroll_areas:
+            kinetic(area)
+        self._scroll_areas = []
 
     def bind_text(self, widget: QWidget, text_fn) -> None:
         """Keep `widget`'s text = text_fn() in the current language."""
@@ -80,15 +110,34 @@ class Screen(QWidget):
 
     # --- status line -------------------------------------------------------------------
 
-    def show_status(self, text: str, level: str = "muted") -> None:
-        """A message on the screen itself (never a pop-up)."""
-        self.status.setText(text)
+    def show_status(self, text: str | Wording, level: str = "muted") -> None:
+        """A message on the screen itself (never a pop-up); given as a Wording, it follows
+        a language switch."""
+        self._status_wording = text if callable(text) else None
+        shown = text() if callable(text) else text
+        self.status.setText(shown)
         self.status.setProperty("level", level)
         restyle(self.status)
-        self.status.setVisible(bool(text))
+        self.status.setVisible(bool(shown))
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str | Wording) -> None:
         self.show_status(text, "error")
+
+    def message(self, key: str, level: str = "muted", **params: object) -> None:
+        """Show a kiosk message by key, in the language shown now and after any switch.
+
+        A callable param is called each time (a value formatted for the language)."""
+        def text() -> str:
+            return self.ctx.tr(key, **{k: v() if callable(v) else v for k, v in params.items()})
+
+        self.show_status(text, level)
+
+    def error_message(self, key: str, **params: object) -> None:
+        self.message(key, "error", **params)
+
+    def _reword_status(self) -> None:
+        if self._status_wording is not None:
+            self.status.setText(self._status_wording())
 
     def clear_status(self) -> None:
         self.show_status("")
@@ -107,6 +156,10 @@ class Screen(QWidget):
 
     def compact(self, on: bool) -> None:
         """The keyboard is up (on) or down: hide what can go to make room."""
+
+    def context_of(self, widget: QWidget) -> QWidget | None:
+        """What to keep in sight around a field being typed into (its label, say), or None."""
+        return None
 
     def reset(self) -> None:
         """Wipe everything personal shown or typed here."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea
+from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.context import Draft
 from kiosk.screens.base import Screen
@@ -37,9 +37,7 @@ class FormScreen(Screen):
                                    lambda: ctx.go("signin"))
         self.identity.addWidget(self.sign_in, 1)
         self.layout_.addLayout(self.identity)
-        self.area = QScrollArea(self)
-        self.area.setWidgetResizable(True)
-        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area = self.scroller()
         self.layout_.addWidget(self.area, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.button("nav.back", "form_back", None, lambda: ctx.nav.back()))
@@ -152,6 +150,8 @@ class FormScreen(Screen):
 
         def show(errors: dict[str, str]) -> None:
             if self.form is form:
+                if self.ctx.backend.online is False:
+                    errors = form.local_errors()  # the core can't be asked: its rules, here
                 for k in keys:
                     if k in form.rows and k in given:
                         form.rows[k].set_error(errors.get(k))
@@ -183,7 +183,7 @@ class FormScreen(Screen):
         values, contact = self._api_values()
         form, svc, lang = self.form, self.service, self.ctx.lang
         self.next.setEnabled(False)
-        self.show_status(self.ctx.tr("form.checking"))
+        self.message("form.checking")
 
         def done(errors: dict[str, str]) -> None:
             self.next.setEnabled(True)
@@ -200,7 +200,7 @@ class FormScreen(Screen):
 
         def failed(exc: Exception) -> None:
             self.next.setEnabled(True)
-            self.show_error(self.ctx.tr("error.unexpected"))
+            self.error_message("error.unexpected")
 
         self.ctx.worker.run(lambda: self.ctx.backend.validate(svc.id, values, lang, False),
                             done, failed)
@@ -214,7 +214,7 @@ class FormScreen(Screen):
     def _show_errors(self, errors: dict[str, str]) -> None:
         assert self.form is not None
         self.form.set_errors(errors)
-        self.show_error(self.ctx.tr("form.fix_errors", count=len(self.form.errors()) or len(errors)))
+        self.error_message("form.fix_errors", count=len(self.form.errors()) or len(errors))
         row = self.form.first_error()
         if row is not None:
             self.area.ensureWidgetVisible(row)
@@ -228,6 +228,12 @@ class FormScreen(Screen):
 
     def compact(self, on: bool) -> None:
         self.summary.setVisible(not on)
+
+    def context_of(self, widget):
+        """The field's row: its label and error stay in sight with the editor."""
+        if self.form is None:
+            return None
+        return next((r for r in self.form.rows.values() if r.isAncestorOf(widget)), None)
 
     def leave(self) -> None:
         self.summary.show()

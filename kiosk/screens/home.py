@@ -102,7 +102,7 @@ class HomeScreen(Screen):
         cat = self.catalog
         lang_pick = self.ctx.language.pick
         if cat is None:
-            self.show_error(self.ctx.tr("home.no_catalog"))
+            self.error_message("home.no_catalog")
             return
         if not self._tile_buttons or len(self._tile_buttons) != len(cat.families) + len(cat.themes):
             self._build_tiles(cat)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from kiosk.catalog import Notice
 from kiosk.screens.base import Screen
 from qt_common import formatting
@@ -14,9 +16,10 @@ class NoticeScreen(Screen):
         super().__init__(ctx, parent)
         self.date = self.label("", level="muted", name="notice_date")
         self.body = self.label("", name="notice_body")
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.layout_.addWidget(self.date)
-        self.layout_.addWidget(self.body)
-        self.layout_.addStretch(1)
+        self.body_area = self.scroller(self.body)  # a long notice scrolls under a finger
+        self.layout_.addWidget(self.body_area, 1)
         self.layout_.addWidget(self.button("nav.back", "notice_back", None,
                                            lambda: ctx.nav.back()))
         self.notice: Notice | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -14,12 +15,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.screens.base import Screen
-from kiosk.screens.payment_parts import CardPinEntry, PaymentResult, QrWait, problem_text
+from kiosk.screens.base import Screen, Wording
+from kiosk.screens.payment_parts import CardPinEntry, PaymentResult, QrWait, problem_wording
 from portal_client import PortalUnavailable
 from portal_client.payments import Bill, PaymentIntent, new_key
 from portal_client.payments import Receipt as PaymentReceipt
-from qt_common import DECIMAL, DIGITS, set_input_mode
+from qt_common import DECIMAL, DIGITS, formatting, set_input_mode
+from qt_common.touch import reveal
+
+
+class AmountRefused(ValueError):
+    """The amount typed can't be paid; `wording` says why."""
+
+    def __init__(self, wording: Wording) -> None:
+        super().__init__("amount refused")
+        self.wording = wording
 
 
 class PayScreen(Screen):
@@ -158,6 +168,7 @@ class PayScreen(Screen):
         self.leave()
         self.account.clear()
         self.amount.clear()
+        self._last_query = ("", "")  # the account number looked up is personal too
         self._show_bills(())
         self._restart()
 
@@ -183,18 +194,18 @@ class PayScreen(Screen):
     def find_by_account(self) -> None:
         account = self.account.text().strip()
         if not account.isdigit() or not 6 <= len(account) <= 20:
-            self.show_error(self.ctx.tr("pay.need_account"))
+            self.error_message("pay.need_account")
             return
-        self.show_status(self.ctx.tr("pay.finding"))
+        self.message("pay.finding")
         self._last_query = ("account", account)
         self.ctx.worker.run(lambda: self.ctx.backend.bills_for_account(account), self._found,
-                            lambda exc: self.show_error(problem_text(self.ctx, exc)))
+                            lambda exc: self.show_error(problem_wording(self.ctx, exc)))
 
     def find_for_household(self) -> None:
-        self.show_status(self.ctx.tr("pay.finding"))
+        self.message("pay.finding")
         self._last_query = ("household", "")
         self.ctx.worker.run(self.ctx.backend.household_bills, self._found,
-                            lambda exc: self.show_error(problem_text(self.ctx, exc)))
+                            lambda exc: self.show_error(problem_wording(self.ctx, exc)))
 
     def _refetch(self) -> None:
         kind, account = self._last_query
@@ -213,7 +224,7 @@ class PayScreen(Screen):
     def _found(self, bills: tuple[Bill, ...]) -> None:
         self._show_bills(bills)
         if not bills:
-            self.show_status(self.ctx.tr("pay.no_bills"))
+            self.message("pay.no_bills")
             return
         self.clear_status()
         self._show_step("bills")
@@ -260,17 +271,20 @@ class PayScreen(Screen):
                                      period=bill.period, amount=bill.outstanding_text) + usage)
 
     def _amount(self) -> str | None:
-        """The amount to pay as a decimal string, None for the whole bill, or raise ValueError."""
+        """The amount to pay as a decimal string, None for the whole bill, or raise
+        AmountRefused."""
         bill = self.bill
         assert bill is not None
+        tr = self.ctx.tr
         try:
             value = Decimal(self.amount.text().strip())
         except InvalidOperation as exc:
-            raise ValueError(self.ctx.tr("pay.need_amount")) from exc
+            raise AmountRefused(lambda: tr("pay.need_amount")) from exc
         if value <= 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError(self.ctx.tr("pay.need_amount"))
+            raise AmountRefused(lambda: tr("pay.need_amount"))
         if value * 100 > bill.outstanding_minor:
-            raise ValueError(self.ctx.tr("pay.too_much", amount=bill.outstanding_text))
+            raise AmountRefused(lambda: tr("pay.too_much", amount=formatting.money_minor(
+                bill.outstanding_minor, bill.currency, self.ctx.lang)))
         return None if value * 100 == bill.outstanding_minor else f"{value:.2f}"
 
     def choose_card(self) -> None:
@@ -279,6 +293,9 @@ class PayScreen(Screen):
         self.card.show()
         self.card_go.show()
         self.wait.hide()
+        self.card.await_card()
+        # once laid out, scroll the card field and the PIN keypad into sight
+        QTimer.singleShot(0, lambda: reveal(self.card.uid, self.ctx.sizes.target_px, self.card))
 
     def pay_by_card(self) -> None:
         bill = self.bill
@@ -290,14 +307,14 @@ class PayScreen(Screen):
             return
         try:
             amount = self._amount()
-        except ValueError as exc:
-            self.show_error(str(exc))
+        except AmountRefused as exc:
+            self.show_error(exc.wording)
             return
         uid, pin = self.card.uid.text().strip(), self.card.pin.text()
         self.key = self.key or new_key()
         key = self.key
         self.card_go.setEnabled(False)
-        self.show_status(self.ctx.tr("pay.paying"))
+        self.message("pay.paying")
         self.ctx.worker.run(lambda: self.ctx.backend.pay_bill_by_card(bill, uid, pin, amount, key),
                             self._paid, self._card_failed)
 
@@ -306,10 +323,10 @@ class PayScreen(Screen):
         self.card.fresh(keep_uid=True)
         if isinstance(exc, PortalUnavailable):
             # We can't know if it went through: the same key makes a retry safe.
-            self.show_error(self.ctx.tr("pay.retry_safe"))
+            self.error_message("pay.retry_safe")
         else:
             self.key = None  # refused: a new attempt is a new payment
-            self.show_error(problem_text(self.ctx, exc))
+            self.show_error(problem_wording(self.ctx, exc))
 
     def start_qr(self) -> None:
         bill = self.bill
@@ -317,15 +334,15 @@ class PayScreen(Screen):
             return
         try:
             amount = self._amount()
-        except ValueError as exc:
-            self.show_error(str(exc))
+        except AmountRefused as exc:
+            self.show_error(exc.wording)
             return
         self.by_card.setChecked(False)
         self.card.hide()
         self.card_go.hide()
         self.key = self.key or new_key()
         key = self.key
-        self.show_status(self.ctx.tr("pay.preparing"))
+        self.message("pay.preparing")
         self.by_qr.setEnabled(False)
 
         def started(intent: PaymentIntent) -> None:
@@ -336,7 +353,7 @@ class PayScreen(Screen):
 
         def failed(exc: Exception) -> None:
             self.by_qr.setEnabled(True)
-            self.show_error(problem_text(self.ctx, exc))
+            self.show_error(problem_wording(self.ctx, exc))
 
         self.ctx.worker.run(lambda: self.ctx.backend.pay_bill_by_qr(bill, amount, key), started,
                             failed)
@@ -347,13 +364,14 @@ class PayScreen(Screen):
         if outcome == "succeeded" and intent.receipt_number:
             number = intent.receipt_number
             self.ctx.worker.run(lambda: self.ctx.backend.payment_receipt(number), self._paid,
-                                lambda exc: self._not_paid(problem_text(self.ctx, exc)))
+                                lambda exc: self._not_paid(problem_wording(self.ctx, exc)))
             return
         self.key = None
         messages = {"failed": "pay.qr_failed", "canceled": "pay.qr_failed",
                     "stopped": "pay.qr_stopped", "timeout": "pay.qr_timeout",
                     "unconfirmed": "pay.qr_unconfirmed"}
-        self._not_paid(tr(messages.get(outcome, "pay.qr_failed")))
+        key = messages.get(outcome, "pay.qr_failed")
+        self._not_paid(lambda: tr(key))
 
     def _paid(self, receipt: PaymentReceipt) -> None:
         self.card_go.setEnabled(True)
@@ -363,7 +381,7 @@ class PayScreen(Screen):
         self.result.paid(receipt)
         self._show_step("result")
 
-    def _not_paid(self, message: str) -> None:
+    def _not_paid(self, message: Wording) -> None:
         self.result.not_paid(message)
         self._show_step("result")
 

@@ -17,22 +17,31 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.context import KioskContext
+from kiosk.screens.base import Wording, core_wording
 from portal_client import PortalProblem, PortalUnavailable
 from portal_client.payments import PaymentIntent
 from portal_client.payments import Receipt as PaymentReceipt
-from qt_common import NONE, TEXT, NumericKeypad, QrView, set_input_mode
+from qt_common import NONE, TEXT, NumericKeypad, QrView, formatting, set_input_mode
 from qt_common.theme import restyle
 
 PIN_LENGTH = 6
 
 
-def problem_text(ctx: KioskContext, exc: Exception) -> str:
-    """A failure as the resident reads it (the core's own words where it gave them)."""
+def problem_wording(ctx: KioskContext, exc: Exception) -> Wording:
+    """A failure as the resident reads it (the core's own words where it gave them), in
+    whichever language is shown."""
     if isinstance(exc, PortalUnavailable):
-        return ctx.tr("pay.unreachable")
-    if isinstance(exc, PortalProblem) and exc.detail:
-        return exc.detail
-    return ctx.tr("error.unexpected")
+        return lambda: ctx.tr("pay.unreachable")
+    return core_wording(ctx, exc)
+
+
+def await_card(ctx: KioskContext, uid: QLineEdit) -> None:
+    """Focus a card-UID field for the reader, without the on-screen keyboard (a tap on the
+    field brings that up)."""
+    uid.setFocus()
+    uid.selectAll()
+    if ctx.nav is not None:
+        ctx.nav.panel.attach(None)
 
 
 def _label(parent: QWidget, name: str, level: str | None = None) -> QLabel:
@@ -70,18 +79,25 @@ class CardPinEntry(QWidget):
         self.keypad.backspace_pressed.connect(self.pin.backspace)
         self.keypad.cleared.connect(self.pin.clear)
         self.keypad.entered.connect(self.submit)
+        self.uid.returnPressed.connect(self.pin.setFocus)  # readers end a card with Enter
         for w in (self.uid, self.pin, self.keypad):
             lay.addWidget(w)
+
+    def await_card(self) -> None:
+        """Ready for a card tap: the reader, a keyboard to Qt, types into the focused UID field
+        (a new card replaces one read before)."""
+        await_card(self.ctx, self.uid)
 
     def submit(self) -> None:
         self.submitted.emit(self.uid.text().strip(), self.pin.text())
 
-    def ready(self) -> str | None:
+    def ready(self) -> Wording | None:
         """What is missing, as a message, or None when both are entered."""
+        tr = self.ctx.tr
         if not self.uid.text().strip():
-            return self.ctx.tr("signin.need_uid")
+            return lambda: tr("signin.need_uid")
         if len(self.pin.text()) != PIN_LENGTH or not self.pin.text().isdigit():
-            return self.ctx.tr("signin.need_pin", digits=PIN_LENGTH)
+            return lambda: tr("signin.need_pin", digits=PIN_LENGTH)
         return None
 
     def fresh(self, keep_uid: bool = False) -> None:
@@ -142,6 +158,7 @@ class QrWait(QWidget):
         self._clock = QTimer(self)
         self._clock.setInterval(500)
         self._clock.timeout.connect(self._tick)
+        ctx.language.on_change(self, self._relabel)
 
     def start(self, intent: PaymentIntent) -> None:
         """Show the intent's QR and wait for the phone."""
@@ -151,13 +168,24 @@ class QrWait(QWidget):
         self.cancel_button.setEnabled(True)
         self._set_hint("pay.scan_hint")
         self.qr.set_data(intent.qr_payload or intent.pay_url or "")
-        self.amount.setText(intent.amount_text)
+        self._show_amount()
         wait = self.ctx.config.payment_wait_s
         self._deadline = time.monotonic() + wait
         self.progress.setRange(0, int(wait))
         self._tick()
         self._timer.start()
         self._clock.start()
+
+    def _show_amount(self) -> None:
+        intent = self.intent
+        if intent is not None:
+            self.amount.setText(formatting.money_minor(intent.amount_minor, intent.currency,
+                                                       self.ctx.lang))
+
+    def _relabel(self) -> None:
+        if self.intent is not None:
+            self._show_amount()
+            self._tick()
 
     def _tick(self) -> None:
         left = max(0, int(self._deadline - time.monotonic()))
@@ -276,29 +304,55 @@ class PaymentResult(QWidget):
         self.qr.setObjectName("pay_receipt_qr")
         lay.addWidget(self.qr)
         self.receipt: PaymentReceipt | None = None
+        self._receipt_lang = ""  # the language the core worded the receipt in
+        self._failure: Wording | None = None
+        ctx.language.on_change(self, self._on_language)
 
     def paid(self, receipt: PaymentReceipt) -> None:
-        tr = self.ctx.tr
-        self.receipt = receipt
-        self.headline.setText(tr("pay.paid"))
+        self.receipt, self._receipt_lang, self._failure = receipt, self.ctx.lang, None
         self.headline.setProperty("level", "ok")
         restyle(self.headline)
-        self.details.setText(tr("pay.paid_details", amount=receipt.amount_text,
-                                payee=receipt.payee_name))
-        self.number.setText(tr("pay.receipt_number", number=receipt.number))
         self.qr.set_data(receipt.url)
+        self._relabel()
 
-    def not_paid(self, message: str) -> None:
-        self.receipt = None
-        self.headline.setText(self.ctx.tr("pay.not_paid"))
+    def not_paid(self, message: Wording) -> None:
+        self.receipt, self._failure = None, message
         self.headline.setProperty("level", "error")
         restyle(self.headline)
-        self.details.setText(message)
-        self.number.clear()
         self.qr.set_data("")
+        self._relabel()
+
+    def _relabel(self) -> None:
+        tr, r = self.ctx.tr, self.receipt
+        if r is not None:
+            self.headline.setText(tr("pay.paid"))
+            amount = formatting.money_minor(r.amount_minor, r.currency, self.ctx.lang)
+            self.details.setText(tr("pay.paid_details", amount=amount, payee=r.payee_name))
+            self.number.setText(tr("pay.receipt_number", number=r.number))
+        elif self._failure is not None:
+            self.headline.setText(tr("pay.not_paid"))
+            self.details.setText(self._failure())
+            self.number.clear()
+
+    def _on_language(self) -> None:
+        self._relabel()
+        r = self.receipt
+        if r is None or self._receipt_lang == self.ctx.lang:
+            return
+        # the payee's name is the core's to word: ask for the receipt in this language
+        number, lang = r.number, self.ctx.lang
+
+        def worded(again: PaymentReceipt) -> None:
+            if self.receipt is not None and self.receipt.number == number \
+                    and self.ctx.lang == lang:
+                self.receipt, self._receipt_lang = again, lang
+                self._relabel()
+
+        self.ctx.worker.run(lambda: self.ctx.backend.payment_receipt(number), worded,
+                            lambda exc: None)
 
     def reset(self) -> None:
-        self.receipt = None
+        self.receipt, self._receipt_lang, self._failure = None, "", None
         for w in (self.headline, self.details, self.number):
             w.clear()
         self.qr.set_data("")

@@ -93,7 +93,7 @@ class ReceiptScreen(Screen):
         where = self.ctx.config.location_text(self.ctx.lang)
         self.pdf_path = write_receipt(r, self.ctx.lang, path, where)
         printed = print_receipt(r, self.ctx.lang, where)
-        self.show_status(self.ctx.tr("receipt.printed" if printed else "receipt.saved"), "ok")
+        self.message("receipt.printed" if printed else "receipt.saved", level="ok")
 
     def reset(self) -> None:
         super().reset()

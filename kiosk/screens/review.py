@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
 from kiosk.backend import FieldErrors, Receipt, SignInRequired
-from kiosk.screens.base import Screen
+from kiosk.screens.base import Screen, core_wording
 from portal_client import PortalProblem, PortalUnavailable
 from qt_common import formatting
 
@@ -79,7 +79,7 @@ class ReviewScreen(Screen):
             return
         self.submit_button.setEnabled(False)
         self.edit.setEnabled(False)
-        self.show_status(self.ctx.tr("review.sending"))
+        self.message("review.sending")
         lang = self.ctx.lang
         self.ctx.worker.run(
             lambda: self.ctx.backend.submit(draft.service, draft.values, lang, draft.contact),
@@ -95,7 +95,6 @@ class ReviewScreen(Screen):
     def _failed(self, exc: Exception) -> None:
         self.submit_button.setEnabled(True)
         self.edit.setEnabled(True)
-        tr = self.ctx.tr
         if isinstance(exc, FieldErrors):
             self.ctx.nav.back()
             form = self.ctx.nav.current()
@@ -104,11 +103,11 @@ class ReviewScreen(Screen):
         elif isinstance(exc, SignInRequired):
             self.ctx.go("signin", then="review")
         elif isinstance(exc, PortalUnavailable):
-            self.show_error(tr("error.offline"))
+            self.error_message("error.offline")
         elif isinstance(exc, PortalProblem):
-            self.show_error(exc.detail or tr("error.unexpected"))
+            self.show_error(core_wording(self.ctx, exc))
         else:
-            self.show_error(tr("error.unexpected"))
+            self.error_message("error.unexpected")
 
     def reset(self) -> None:
         super().reset()

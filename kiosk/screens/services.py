@@ -36,10 +36,10 @@ class ServiceListScreen(Screen):
             return
         if query:
             self.show_list([])
-            self.show_status(self.ctx.tr("services.searching"))
+            self.message("services.searching")
             lang = self.ctx.lang
             self.ctx.worker.run(lambda: self.ctx.backend.search(query, lang), self._found,
-                                lambda exc: self.show_error(self.ctx.tr("error.unexpected")))
+                                lambda exc: self.error_message("error.unexpected"))
         elif theme:
             self.show_list(cat.in_theme(theme))
         elif family == "themed":
@@ -51,9 +51,9 @@ class ServiceListScreen(Screen):
     def _found(self, services: list[Service]) -> None:
         self.show_list(services)
         if services:
-            self.show_status(self.ctx.tr("services.found", count=len(services)))
+            self.message("services.found", count=len(services))
         else:
-            self.show_status(self.ctx.tr("services.none_found", query=self.query or ""))
+            self.message("services.none_found", query=self.query or "")
 
     def _retitle(self) -> None:
         cat = self.ctx.backend.catalog

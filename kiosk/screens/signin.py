@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
 from kiosk.backend import QrSignIn, Resident
-from kiosk.screens.base import Screen
+from kiosk.screens.base import Screen, core_wording
 from portal_client import PortalProblem, PortalUnavailable
 from qt_common import NONE, TEXT, NumericKeypad, QrView, set_input_mode
 
@@ -104,16 +104,15 @@ class SignInScreen(Screen):
 
     def sign_in_card(self) -> None:
         uid, pin = self.uid.text().strip(), self.pin.text()
-        tr = self.ctx.tr
         if not uid:
-            self.show_error(tr("signin.need_uid"))
+            self.error_message("signin.need_uid")
             self.uid.setFocus()
             return
         if len(pin) != PIN_LENGTH or not pin.isdigit():
-            self.show_error(tr("signin.need_pin", digits=PIN_LENGTH))
+            self.error_message("signin.need_pin", digits=PIN_LENGTH)
             return
         self.go_button.setEnabled(False)
-        self.show_status(tr("signin.checking"))
+        self.message("signin.checking")
         self.ctx.worker.run(lambda: self.ctx.backend.sign_in_card(uid, pin), self._signed_in,
                             self._failed)
 
@@ -122,11 +121,11 @@ class SignInScreen(Screen):
         self.pin.clear()
         self.keypad.reshuffle()
         if isinstance(exc, PortalUnavailable):
-            self.show_error(self.ctx.tr("error.offline_sign_in"))
+            self.error_message("error.offline_sign_in")
         elif isinstance(exc, PortalProblem):
-            self.show_error(exc.detail or self.ctx.tr("signin.failed"))
+            self.show_error(core_wording(self.ctx, exc, "signin.failed"))
         else:
-            self.show_error(self.ctx.tr("error.unexpected"))
+            self.error_message("error.unexpected")
 
     def _signed_in(self, resident: Resident) -> None:
         self.go_button.setEnabled(True)
@@ -141,7 +140,7 @@ class SignInScreen(Screen):
             nav.back()
         else:
             nav.home()
-        nav.current().show_status(self.ctx.tr("signin.welcome", name=resident.name), "ok")
+        nav.current().message("signin.welcome", name=resident.name, level="ok")
 
     # --- phone QR ----------------------------------------------------------------------
 

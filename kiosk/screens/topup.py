@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLineEdit, QPushButton
 
-from kiosk.screens.base import Screen
-from kiosk.screens.payment_parts import PaymentResult, QrWait, problem_text
+from kiosk.screens.base import Screen, Wording
+from kiosk.screens.payment_parts import PaymentResult, QrWait, await_card, problem_wording
 from portal_client.payments import PaymentIntent, new_key
 from portal_client.payments import Receipt as PaymentReceipt
 from qt_common import DECIMAL, TEXT, formatting, set_input_mode
@@ -68,6 +68,7 @@ class TopUpScreen(Screen):
         resident = self.ctx.backend.resident
         if resident is not None and resident.cards:
             self.uid.setText(resident.cards[0])
+        await_card(self.ctx, self.uid)
 
     def reset_view(self) -> None:
         self.wait.reset()
@@ -99,24 +100,23 @@ class TopUpScreen(Screen):
             self.ctx.nav.back()
 
     def start(self) -> None:
-        tr = self.ctx.tr
         uid = self.uid.text().strip()
         if not uid:
-            self.show_error(tr("signin.need_uid"))
+            self.error_message("signin.need_uid")
             return
         try:
             value = Decimal(self.amount.text().strip())
         except InvalidOperation:
-            self.show_error(tr("pay.need_amount"))
+            self.error_message("pay.need_amount")
             return
         if value <= 0 or value > MAX_TOPUP or value.as_tuple().exponent < -2:  # type: ignore[operator]
-            self.show_error(tr("topup.amount_range", max=formatting.money(MAX_TOPUP, "CNY",
-                                                                          self.ctx.lang)))
+            self.error_message("topup.amount_range",
+                               max=lambda: formatting.money(MAX_TOPUP, "CNY", self.ctx.lang))
             return
         self.key = self.key or new_key()
         key, amount = self.key, f"{value:.2f}"
         self.go_button.setEnabled(False)
-        self.show_status(tr("pay.preparing"))
+        self.message("pay.preparing")
 
         def started(intent: PaymentIntent) -> None:
             self.clear_status()
@@ -125,7 +125,7 @@ class TopUpScreen(Screen):
 
         def failed(exc: Exception) -> None:
             self.go_button.setEnabled(True)
-            self.show_error(problem_text(self.ctx, exc))
+            self.show_error(problem_wording(self.ctx, exc))
 
         self.ctx.worker.run(lambda: self.ctx.backend.top_up_by_qr(uid, amount, key), started,
                             failed)
@@ -137,17 +137,18 @@ class TopUpScreen(Screen):
         if outcome == "succeeded" and intent.receipt_number:
             number = intent.receipt_number
             self.ctx.worker.run(lambda: self.ctx.backend.payment_receipt(number), self._paid,
-                                lambda exc: self._show(problem_text(self.ctx, exc)))
+                                lambda exc: self._show(problem_wording(self.ctx, exc)))
             return
         messages = {"stopped": "pay.qr_stopped", "timeout": "pay.qr_timeout",
                     "unconfirmed": "pay.qr_unconfirmed"}
-        self._show(self.ctx.tr(messages.get(outcome, "pay.qr_failed")))
+        key, tr = messages.get(outcome, "pay.qr_failed"), self.ctx.tr
+        self._show(lambda: tr(key))
 
     def _paid(self, receipt: PaymentReceipt) -> None:
         self.result.paid(receipt)
         self.result.show()
 
-    def _show(self, message: str) -> None:
+    def _show(self, message: Wording) -> None:
         self.result.not_paid(message)
         self.result.show()
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.outbox import QUEUED, REJECTED, SENT
-from kiosk.screens.base import Screen
-from portal_client import Matter, PortalProblem, PortalUnavailable
+from kiosk.outbox import QUEUED, REFERRED, REJECTED, RETURNED, SENT, QueuedSubmission
+from kiosk.screens.base import Screen, core_wording
+from portal_client import Matter, PortalProblem, PortalUnavailable, Service
 from qt_common import DIGITS, formatting, set_input_mode
+from qt_common.i18n import reword
 
 
 class TrackScreen(Screen):
@@ -39,6 +40,7 @@ class TrackScreen(Screen):
         self.layout_.addWidget(self.button("nav.back", "track_back", None,
                                            lambda: ctx.nav.back()))
         self.matter: Matter | None = None
+        self.provisional_code: str | None = None  # an 8-digit code looked up on this kiosk
         ctx.language.on_change(self, self._on_language)
 
     def enter(self, **params: object) -> None:
@@ -46,19 +48,20 @@ class TrackScreen(Screen):
         self.number.setFocus()
 
     def _on_language(self) -> None:
-        if self.matter is not None and self.ctx.backend.online:
+        if self.provisional_code is not None:
+            self._show_provisional(self.provisional_code)
+        elif self.matter is not None and self.ctx.backend.online:
             self.look_up()  # the core words states in the requested language
 
     def look_up(self) -> None:
         code = self.number.text().strip()
-        tr = self.ctx.tr
         if len(code) == 8 and code.isdigit():
             self._show_provisional(code)
             return
         if len(code) != 9 or not code.isdigit():
-            self.show_error(tr("track.need_number"))
+            self.error_message("track.need_number")
             return
-        self.show_status(tr("track.looking"))
+        self.message("track.looking")
         lang = self.ctx.lang
         self.ctx.worker.run(lambda: self.ctx.backend.track(code, lang), self.show_matter,
                             self._failed)
@@ -66,33 +69,55 @@ class TrackScreen(Screen):
     def _failed(self, exc: Exception) -> None:
         self._clear_matter()
         if isinstance(exc, PortalUnavailable):
-            self.show_error(self.ctx.tr("error.offline"))
+            self.error_message("error.offline")
         elif isinstance(exc, PortalProblem) and exc.status == 404:
-            self.show_error(self.ctx.tr("track.not_found"))
+            self.error_message("track.not_found")
         elif isinstance(exc, PortalProblem):
-            self.show_error(exc.detail)
+            self.show_error(core_wording(self.ctx, exc))
         else:
-            self.show_error(self.ctx.tr("error.unexpected"))
+            self.error_message("error.unexpected")
 
     def _show_provisional(self, code: str) -> None:
         tr = self.ctx.tr
         row = self.ctx.backend.provisional(code)
         self._clear_matter()
         if row is None:
-            self.show_error(tr("track.not_found"))
+            self.error_message("track.not_found")
             return
+        self.provisional_code = code
         svc = self.ctx.backend.catalog.services.get(row.service_id) if self.ctx.backend.catalog else None
         self.service_title.setText(self.ctx.language.pick(svc.title) if svc else row.service_id)
+        reasons = self._reasons(row, svc)
         if row.state == SENT:
             self.state.setText(tr("track.provisional_sent", number=row.matter_number))
         elif row.state == QUEUED:
             self.state.setText(tr("track.provisional_queued"))
-        elif row.state == REJECTED:
-            self.state.setText(tr("track.provisional_rejected"))
+        elif row.state == REFERRED and row.referral_number:
+            self.state.setText(tr("track.provisional_referred", reasons=reasons,
+                                  number=row.referral_number))
+        elif row.state in (REJECTED, REFERRED):
+            self.state.setText(tr("track.provisional_rejected", reasons=reasons))
+        elif row.state == RETURNED:
+            self.state.setText(tr("track.provisional_returned", reasons=reasons))
         self.clear_status()
+
+    def _reasons(self, row: QueuedSubmission, svc: Service | None) -> str:
+        """Why the core refused it, in the language shown (the core's own messages,
+        reworded from the same catalog entries, with the field's label in this language)."""
+        refusal = row.reasons
+        if refusal is None:
+            return ""
+        pick = self.ctx.language.pick
+        labels = {f.key: pick(f.label) for f in svc.fields} if svc else {}
+        said = [(text, labels.get(key)) for key, text in refusal.fields.items()] or \
+            [(refusal.detail, None)]
+        return self.ctx.tr("list.separator").join(
+            (reword(text, refusal.lang, self.ctx.lang, **({"label": label} if label else {}))
+             or text) for text, label in said if text)
 
     def _clear_matter(self) -> None:
         self.matter = None
+        self.provisional_code = None
         for w in (self.service_title, self.state, self.next_step):
             w.clear()
         while self.history.count():

@@ -50,7 +50,15 @@ class CodeAuth:
     code: str
 
 
-Auth = PinAuth | CodeAuth
+@dataclass(frozen=True)
+class ResidentAuth:
+    """The payer is signed in as a resident and pays from a card of their household."""
+
+    uid: str
+    resident_id: int
+
+
+Auth = PinAuth | CodeAuth | ResidentAuth
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,11 @@ def authorize(session: Session, secret: str, auth: Auth) -> Card:
     """
     if isinstance(auth, PinAuth):
         return identity.verify_card_pin(session, auth.uid, auth.pin)
+    if isinstance(auth, ResidentAuth):
+        card = owned_by(session, auth.uid, auth.resident_id)
+        if card.status != "active":
+            raise Forbidden("problem.card.frozen")
+        return card
     pc = customer.consume(session, secret, auth.code)
     card = identity.find_card(session, pc.uid)
     if card.status != "active":
@@ -125,8 +138,9 @@ def authorize(session: Session, secret: str, auth: Auth) -> Card:
 
 def auth_ref(auth: Auth) -> str:
     """What identifies the payer in an operation description (never the PIN)."""
-    return f"card:{auth.uid.strip().upper()}" if isinstance(auth, PinAuth) else \
-        f"code:{auth.code.strip()[-22:]}"
+    if isinstance(auth, CodeAuth):
+        return f"code:{auth.code.strip()[-22:]}"
+    return f"card:{auth.uid.strip().upper()}"
 
 
 def check_payee(session: Session, payee_code: str,

@@ -10,14 +10,16 @@ from pydantic import Field
 from channel_core.api.context import (
     actor,
     channel,
+    documents_body,
     lang,
     parse_body,
     require_staff,
     session_scope,
 )
 from channel_core.db import utcnow
-from channel_core.errors import BadRequest
+from channel_core.errors import BadRequest, Unauthorized
 from channel_core.identity import service as identity
+from channel_core.notify.outbox import Notice, enqueue
 from payments import receipts
 from payments.bills.views import card_auth
 from payments.cards import service as cards
@@ -58,6 +60,14 @@ class MatterPayIn(In):
     pin: str | None = Field(default=None, max_length=12)
     code: str | None = Field(default=None, max_length=120)
     idempotency_key: str | None = Field(default=None, max_length=100)
+
+
+class PayLinkNoticeIn(In):
+    address: str = Field(pattern=r"^\+?\d{5,20}$")  # the payer's phone (E.164 for SMS)
+    text: str = Field(min_length=5, max_length=500, pattern=r"\{url\}")  # {url}: the pay link
+
+
+PAY_LINK_NOTICE = "pay_link"  # the outbox kind of a texted pay link
 
 
 class RefundIn(AmountIn):
@@ -109,6 +119,31 @@ def cancel_intent(intent_id: str):
     require_caller()
     pi = intents.cancel_intent(pctx(), intent_id)
     return intents.intent_json(pi, lang())
+
+
+@bp.post("/payments/intents/<intent_id>/notices")
+@bp.doc(summary="Channel: text the payer the pay link of a payment this channel started "
+                "(a caller paying by phone), once per payment; {url} in `text` becomes "
+                "the link. 409 once it is paid or cancelled",
+        responses={202: "Queued (or already queued for this payment)"})
+@documents_body(PayLinkNoticeIn)
+def intent_notice(intent_id: str):
+    ch = channel()
+    if ch is None:
+        raise Unauthorized("problem.auth.channel_required")
+    body = parse_body(PayLinkNoticeIn)
+    with session_scope() as s:
+        pi = intents.get_intent(s, intent_id)
+        if pi.channel != ch:
+            raise IntentUnknown()  # another channel's payment: not this channel's to text
+        if pi.status != "requires_payment" or not pi.pay_url:
+            raise IntentClosed(intent_status=pi.status)
+        queued = enqueue(s, Notice(
+            medium="sms", kind=PAY_LINK_NOTICE, title=pi.description or pi.id,
+            body=body.text.replace("{url}", pi.pay_url), lang=pi.lang or lang(),
+            address=body.address, dedupe_key=f"intent:{pi.id}:pay-link",
+            matter_number=pi.matter_number))
+    return {"queued": queued}, 202
 
 
 @bp.get("/payments/intents/<intent_id>/qr.<fmt>")

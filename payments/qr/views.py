@@ -1,24 +1,28 @@
-"""QR endpoints: EMVCo merchant codes (static or with an amount), decoding, and charging a
-customer-presented one-card code at a kiosk or merchant."""
+"""QR endpoints: EMVCo merchant codes (static or with an amount), decoding, charging a
+customer-presented one-card code at a kiosk or merchant, and paying a scanned merchant code."""
 
 from __future__ import annotations
 
 from apiflask import APIBlueprint
 from flask import Response, request
 from pydantic import Field
+from sqlalchemy import select
 
-from channel_core.api.context import actor, channel, parse_body, session_scope
-from channel_core.errors import BadRequest
+from channel_core.api.context import actor, channel, lang, parse_body, session_scope
+from channel_core.errors import BadRequest, NotFound, Unauthorized
+from channel_core.identity.models import Card
+from payments import replay
 from payments.cards import service as cards
 from payments.cards.views import _receipt
 from payments.errors import UnknownAccount
 from payments.ledger import account_view
 from payments.money import NUMERIC, Money
 from payments.payees import payee_name
-from payments.qr import emvco, render
+from payments.qr import emvco, merchant_pay, render
 from payments.web import (
     AmountIn,
     In,
+    commit_errors,
     idempotency_key,
     merchant_payee,
     money_of,
@@ -27,7 +31,7 @@ from payments.web import (
 )
 
 bp = APIBlueprint("payments_qr", __name__, url_prefix="/api/v1", tag="QR")
-GUID = "CN.COMMUNITY.PORTAL"
+GUID = merchant_pay.GUID
 
 
 class DecodeIn(In):
@@ -37,6 +41,16 @@ class DecodeIn(In):
 class ChargeIn(AmountIn):
     code: str = Field(min_length=10, max_length=120)
     payee: str | None = Field(default=None, max_length=80)
+    memo: str | None = Field(default=None, max_length=200)
+    idempotency_key: str | None = Field(default=None, max_length=100)
+
+
+class MerchantPayIn(AmountIn):
+    """A scanned merchant-presented payload; the amount only for a static code."""
+
+    payload: str = Field(min_length=8, max_length=512)
+    card_uid: str | None = Field(default=None, max_length=32)
+    pin: str | None = Field(default=None, max_length=12)
     memo: str | None = Field(default=None, max_length=200)
     idempotency_key: str | None = Field(default=None, max_length=100)
 
@@ -114,3 +128,41 @@ def charge():
         return _receipt(s, paid), 200 if paid.transfer.replayed else 201
 
 
+
+
+def _payer(s, body: MerchantPayIn) -> cards.Auth:
+    """Card + PIN when given; otherwise the signed-in resident's card (the one named, or theirs)."""
+    if body.pin is not None:
+        if not body.card_uid:
+            raise BadRequest("problem.card.uid_format")
+        return cards.PinAuth(body.card_uid, body.pin)
+    a = actor()
+    if a is None or a.kind != "resident" or a.id is None:
+        raise Unauthorized("problem.auth.required")
+    uid = body.card_uid or s.scalar(select(Card.uid).where(
+        Card.resident_id == a.id, Card.status == "active").order_by(Card.id))
+    if uid is None:
+        raise NotFound("problem.card.unknown")
+    return cards.ResidentAuth(uid, a.id)
+
+
+@bp.post("/qr/merchant-payments")
+@bp.doc(summary="Pay a scanned merchant-presented EMVCo code from a one-card wallet (signed-in "
+                "resident, or card UID + PIN); static codes take the amount entered, dynamic "
+                "codes their own; once per idempotency key")
+def pay_merchant_code():
+    require_caller()
+    body = parse_body(MerchantPayIn)
+    entered = money_of(body, required=False)
+    key = idempotency_key(body.idempotency_key)
+    with session_scope(commit_on=commit_errors()) as s:
+        want = merchant_pay.resolve(s, body.payload, entered, lang())
+        auth = _payer(s, body)
+        op = replay.op_of(op="qr_merchant_payment", payer=cards.auth_ref(auth),
+                          payee=want.payee_code, amount=want.money.minor,
+                          currency=want.money.currency, payload=emvco.crc16(body.payload.strip()))
+        paid = cards.pay(s, pctx().config.secret_key, auth, want.payee_code, want.money, key,
+                         memo=body.memo, channel=channel(), op=op)
+        out = _receipt(s, paid)
+        out["dynamic"] = want.dynamic
+        return out, 200 if paid.transfer.replayed else 201

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from portal_client.types import Field
+from qt_common.checks import refusal
 from qt_common.fields.base import EditorFactory, FieldEditor, editor_for
-from qt_common.fields.text import NumberEditor
 from qt_common.i18n import Language, Tr
 from qt_common.theme import restyle
 
@@ -131,23 +130,20 @@ class FormView(QWidget):
         return next((r for r in self.rows.values() if r.error.text()), None)
 
     def local_errors(self) -> dict[str, str]:
-        """Checks that need no server (used while offline): required and numeric bounds."""
+        """The core's per-field rules checked here, for while it can't be asked: required
+        fields, phone and ID formats, the catalog's patterns, lengths and bounds."""
         errors: dict[str, str] = {}
         for key, row in self.rows.items():
             f, ed = row.field, row.editor
             label = self.language.pick(f.label)
-            if ed.value() is None:
+            value = ed.value()
+            if value is None:
                 if f.required and ed.can_collect():
                     errors[key] = self.tr_("check.required", label=label)
                 continue
-            if isinstance(ed, NumberEditor):
-                n = ed.decimal()
-                if n is None:
-                    errors[key] = self.tr_("check.number", label=label)
-                elif f.min is not None and n < Decimal(str(f.min)):
-                    errors[key] = self.tr_("check.min", label=label, min=f.min)
-                elif f.max is not None and n > Decimal(str(f.max)):
-                    errors[key] = self.tr_("check.max", label=label, max=f.max)
+            problem = refusal(f, value)
+            if problem is not None:
+                errors[key] = self.tr_(problem.key, label=label, **problem.params)
         return errors
 
     def clear(self) -> None:

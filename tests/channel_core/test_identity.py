@@ -121,8 +121,13 @@ def test_staff_login_totp_replay_lockout_and_audit(app):
         c.sign_in_staff("sun.li", st["password"], pyotp.TOTP(st["totp_secret"]).now())
     assert err.value.status == 423
     with app.extensions["portal"].db.session() as s:
-        actions = [a.action for a in s.scalars(select(AuditEntry))]
-    assert actions == ["staff.login"]
+        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    # every failure, the lock and the refusal while locked are audited, without the secrets
+    assert [e.action for e in entries] == ["staff.login", *["staff.login_failed"] * 5,
+                                           "staff.locked", "staff.login_failed"]
+    assert [e.detail.get("reason") for e in entries if e.action == "staff.login_failed"] == [
+        "totp_reused", "totp", "password", "password", "password", "locked"]
+    assert all(st["password"] not in str(e.detail) and code not in str(e.detail) for e in entries)
 
 
 def test_tokens_expire_and_sign_out_revokes(app):

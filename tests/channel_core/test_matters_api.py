@@ -6,24 +6,39 @@ import pytest
 
 from portal_client import PortalProblem
 from tests.channel_core.samples import sample_fields
-from tests.conftest import client_for
+from tests.conftest import client_for, staff_client
 
 
 def test_every_catalog_service_accepts_a_valid_submission(any_app):
     kiosk = client_for(any_app, "kiosk", "en")
-    resident = client_for(any_app, "kiosk", "en")
-    resident.sign_in_card("A1B2C3D4", "135790")
+    clients: dict[tuple[str, bool], object] = {}
+
+    def on(channel: str, signed_in: bool):
+        """A client with the channel's own token (and a resident signed in through it)."""
+        if (channel, signed_in) not in clients:
+            c = client_for(any_app, channel, "en")
+            if signed_in:
+                c.sign_in_card("A1B2C3D4", "135790")
+            clients[channel, signed_in] = c
+        return clients[channel, signed_in]
+
     numbers = set()
+    system_only = []
     for summary in kiosk.services():
         svc = kiosk.service(summary.id)
-        c = resident if svc.requires_identity else kiosk
-        m = c.submit_matter(svc.id, sample_fields(svc), "kiosk",
+        if not svc.channels:
+            system_only.append(svc.id)  # raised by the system; no channel may file it
+            continue
+        channel = svc.channels[0]  # filed where the service is offered, as that channel
+        c = on(channel, svc.requires_identity)
+        m = c.submit_matter(svc.id, sample_fields(svc), channel,
                             contact={"name": "张三", "phone": "13800000009"})
-        assert m.is_open and m.number not in numbers
+        assert m.is_open and m.number not in numbers and m.raw["channel"] == channel
         numbers.add(m.number)
         back = kiosk.matter(m.number)
         assert back.state == m.state and back.history[0].kind == "created"
     assert len(numbers) >= 40
+    assert "gov.daily-checkin-missed" in system_only
 
 
 def test_per_field_errors_in_the_requested_language(app):
@@ -130,3 +145,60 @@ def test_catalog_lists_in_every_language_and_supports_etag(app):
     assert r2.status_code == 304
     r = http.get("/api/v1/search?q=repair")
     assert r.json["items"][0]["id"] == "property.repair"
+
+
+def test_a_channel_token_files_only_as_its_own_channel(any_app):
+    kiosk = client_for(any_app, "kiosk", "en")
+    svc = kiosk.service("property.repair")
+    fields = sample_fields(svc)
+    details = {}
+    for lang in ("en", "zh_CN"):
+        c = client_for(any_app, "kiosk", lang)
+        with pytest.raises(PortalProblem) as err:
+            c.submit_matter(svc.id, fields, "hotline")
+        assert err.value.status == 403
+        details[lang] = err.value.detail
+    assert "hotline" in details["en"] and details["en"].isascii()
+    assert not details["zh_CN"].isascii()
+    # Signed in as a resident through the kiosk, still only as the kiosk.
+    resident = client_for(any_app, "kiosk", "en")
+    resident.sign_in_card("A1B2C3D4", "135790")
+    with pytest.raises(PortalProblem) as err:
+        resident.submit_matter(svc.id, fields, "tv")
+    assert err.value.status == 403
+    assert kiosk.submit_matter(svc.id, fields, "kiosk").raw["channel"] == "kiosk"
+    # The chatbot's token also carries its WeChat connector.
+    wechat = client_for(any_app, "chatbot").submit_matter(svc.id, fields, "wechat")
+    assert wechat.raw["channel"] == "wechat"
+    # Staff (an agent at the desk) may name the channel the caller used.
+    agent = staff_client(any_app, "chen.jing", "en")
+    assert agent.submit_matter(svc.id, fields, "hotline").raw["channel"] == "hotline"
+
+
+def test_a_service_not_offered_on_the_channel_is_refused(any_app):
+    hotline_only = client_for(any_app, "kiosk", "en").service("gov.hotline-message")
+    assert hotline_only.channels == ("hotline",)
+    fields = sample_fields(hotline_only)
+    for channel in ("kiosk", "tv", "chatbot"):
+        with pytest.raises(PortalProblem) as err:
+            client_for(any_app, channel, "en").submit_matter(hotline_only.id, fields, channel)
+        assert err.value.status == 403 and "not offered" in err.value.detail
+    assert client_for(any_app, "hotline").submit_matter(
+        hotline_only.id, fields, "hotline").raw["channel"] == "hotline"
+    # A system-only service (channels: []) cannot be filed by any channel, in any language.
+    missed = client_for(any_app, "kiosk").service("gov.daily-checkin-missed")
+    assert missed.channels == ()
+    for channel in ("kiosk", "tv", "hotline", "chatbot"):
+        with pytest.raises(PortalProblem) as err:
+            client_for(any_app, channel, "zh_CN").submit_matter(
+                missed.id, sample_fields(missed), channel)
+        assert err.value.status == 403 and not err.value.detail.isascii()
+    # Nor through the Open311 facade with a channel's api_key.
+    http = any_app.test_client()
+    r = http.post("/open311/v2/requests.json", data={
+        "api_key": "kiosk-test-token", "service_code": missed.id, "description": "x",
+        **{f"attribute[{k}]": v for k, v in sample_fields(missed).items()}})
+    assert r.status_code == 403, r.get_data(as_text=True)
+    # Staff may file it for a caller (the agents' desk), on any channel.
+    agent = staff_client(any_app, "chen.jing", "en")
+    assert agent.submit_matter(hotline_only.id, fields, "console").raw["channel"] == "console"

@@ -83,8 +83,9 @@ def test_a_311_client_lists_the_catalog_in_json_and_xml(server, any_app):
     catalog = any_app.extensions["portal"].catalog
     as_json = GeoReport(root(server), jurisdiction="community.example").get_service_list()
     as_xml = GeoReport(root(server), output_format="xml").get_service_list()
-    assert [s["service_code"] for s in as_json] == list(catalog.services)
-    assert [s["service_code"] for s in as_xml] == list(catalog.services)
+    fileable = [sid for sid, svc in catalog.services.items() if svc.channels]
+    assert [s["service_code"] for s in as_json] == fileable
+    assert [s["service_code"] for s in as_xml] == fileable
     repair = next(s for s in as_json if s["service_code"] == "property.repair")
     assert repair["type"] == "realtime" and repair["metadata"] is True
     assert repair["service_name"] == "物业报修"  # no language asked for: the portal's default
@@ -105,6 +106,16 @@ def test_services_answer_in_the_language_asked_for(server):
     assert seen["zh_TW"][:2] == ("物業報修", "物業服務")
     assert seen["zh_CN"][:2] == ("物业报修", "物业服务")
     assert "leak" in seen["en"][2] and "漏水" in seen["zh_CN"][2]
+
+
+def test_services_only_the_system_raises_are_not_listed(server, any_app):
+    catalog = any_app.extensions["portal"].catalog
+    system_only = {s.id for s in catalog.services.values() if not s.channels}
+    assert "gov.daily-checkin-missed" in system_only
+    listed = {s["service_code"] for s in
+              requests.get(f"{root(server)}/services.json", timeout=10).json()}
+    assert not listed & system_only
+    assert len(listed) == len(catalog.services) - len(system_only)
 
 
 def test_service_definitions_carry_typed_attributes(server, any_app):
@@ -225,6 +236,10 @@ def test_every_service_open_to_anonymous_filing_can_be_filed_by_a_311_client(sql
     filed = []
     for summary in kiosk.services():
         svc = kiosk.service(summary.id)
+        if not svc.channels:  # raised by the system only (channels: []): refused to 311 too
+            reply = post(sqlite_server, _form_for(svc))
+            assert reply.status_code == 403, (svc.id, reply.text)
+            continue
         if svc.requires_identity:
             reply = post(sqlite_server, _form_for(svc))
             assert reply.status_code == 401, (svc.id, reply.text)

@@ -17,7 +17,7 @@ STATIC_KEY = re.compile(r"""(?:\b_|\btr|\bt)\(\s*['"]([a-z][a-z0-9_]*(?:\.[a-z0-
 DYNAMIC = {  # prefix used with a variable in templates -> the values it takes
     "channel.": ("kiosk", "tv", "hotline", "chatbot", "wechat", "web", "console", "open311", "sms"),
     "event.": ("created", "transition", "note", "reply", "overdue", "assign", "transfer", "page"),
-    "actor.": ("resident", "staff", "system", "channel"),
+    "actor.": ("resident", "staff", "system", "channel", "anonymous"),
     "medium.": ("sms", "inbox", "wechat", "chat", "none", "staff"),
     "lang.": LANGS,
     "family.": ("gov", "property", "payment", "ordering", "housekeeping", "themed"),

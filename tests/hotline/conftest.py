@@ -30,7 +30,7 @@ def build_app(url: str, tmp: Path, **hotline: object):
     if seed_payments is not None:
         seed_payments(state.db, state.config)
     app.config["PORTAL_HOTLINE_TOKEN"] = HOTLINE_TOKEN
-    app.config["HOTLINE"] = {"audio_dir": tmp / "audio", "photo_dir": tmp / "photos",
+    app.config["HOTLINE"] = {"audio_dir": tmp / "audio",
                              "catalog_ttl_s": 0.0, "prerender": False, **hotline}
     return app
 

@@ -3,7 +3,8 @@
 It posts what Twilio posts (CallSid, From, Digits, SpeechResult, QueueResult, RecordingUrl…)
 with an X-Twilio-Signature computed by the twilio library's RequestValidator, checks every
 answer is well-formed TwiML, and follows <Gather action>, <Redirect>, <Enqueue> (waitUrl,
-then its action) and <Record action> the way Twilio does.
+then its action), <Record action> and <Start><Recording> the way Twilio does. Every
+question must take speech with hints, except a PIN, which is keyed only and says so.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from urllib.parse import urljoin
 
 from twilio.request_validator import RequestValidator
 
+from portal_client.i18n import LANGS, gettext
+
 BASE = "http://localhost"
 VOICE_VERBS = {"Say", "Play", "Pause", "Gather", "Redirect", "Hangup", "Enqueue", "Record",
-               "Leave", "Reject"}
+               "Leave", "Reject", "Start"}
 GATHER_CHILDREN = {"Say", "Play", "Pause"}
 FINISH_KEYS = set("0123456789#*")
 
@@ -47,7 +50,28 @@ def parse_twiml(text: str, verbs: set[str] = VOICE_VERBS) -> ET.Element:
             raise TwimlError("empty Say")
         if el.tag == "Record" and not 1 <= int(el.get("maxLength", "3600")) <= 14400:
             raise TwimlError("Record maxLength out of range")
+        if el.tag == "Start" and (not list(el) or any(c.tag not in ("Recording", "Stream",
+                                                                     "Transcription")
+                                                       for c in el)):
+            raise TwimlError("Start takes Recording, Stream or Transcription")
     return root
+
+
+def check_speech(root: ET.Element) -> None:
+    """Speech at every prompt: each Gather takes speech with hints, or it asks for a PIN on
+    the keypad only and tells the caller so."""
+    gather = root.find("Gather")
+    if gather is None:
+        return
+    if "speech" in gather.get("input", ""):
+        if not gather.get("hints"):
+            raise TwimlError(f"a speech Gather without hints: {spoken(gather)}")
+        if gather.get("speechTimeout") is None:
+            raise TwimlError("a speech Gather without speechTimeout")
+        return
+    notice = {gettext("hotline", "input.keys_only", lang) for lang in LANGS}
+    if not notice & set(spoken(gather)):
+        raise TwimlError(f"a keys-only Gather that does not say so: {spoken(gather)}")
 
 
 def _check_gather(el: ET.Element) -> None:
@@ -150,6 +174,7 @@ class Call:
         text = resp.get_data(as_text=True)
         self.history.append((url, params, text))
         root = parse_twiml(text)
+        check_speech(root)
         self.url, self.doc = url, root
         self.last = spoken(root)
         self.heard += self.last
@@ -264,6 +289,24 @@ class Call:
                              TranscriptionStatus=status, RecordingSid=self.recording_sid,
                              RecordingUrl=self.recording_url, CallStatus="completed")
         return self.twilio.post(rec.get("transcribeCallback"), params).status_code
+
+    def recording_done(self, seconds: int = 12, status: str = "completed") -> int:
+        """Twilio's recordingStatusCallback for the call recording <Start><Recording> began
+        (it ends with the call); returns the HTTP status."""
+        rec = next(r for r in (ET.fromstring(t).find("Start/Recording")
+                               for _, _, t in reversed(self.history)) if r is not None)
+        if not self.recording_sid:  # a retried callback posts the same recording again
+            self.recording_sid = "RE" + uuid.uuid4().hex
+        self.recording_url = (f"https://api.twilio.com/2010-04-01/Accounts/"
+                              f"{self.twilio.account_sid}/Recordings/{self.recording_sid}")
+        params = self.params(RecordingSid=self.recording_sid, RecordingUrl=self.recording_url,
+                             RecordingStatus=status, RecordingDuration=str(seconds),
+                             RecordingChannels="1", RecordingSource="StartCallRecordingTwiML",
+                             RecordingTrack="inbound", CallStatus="completed")
+        if status != "completed":
+            params.pop("RecordingUrl")
+        assert rec.get("recordingStatusCallbackMethod", "POST") == "POST"
+        return self.twilio.post(rec.get("recordingStatusCallback"), params).status_code
 
     def hang_up(self) -> int:
         """The caller hangs up: Twilio posts the number's status callback."""

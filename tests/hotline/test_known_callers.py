@@ -54,7 +54,7 @@ def test_a_known_caller_hears_their_name_and_open_matter_first(hotline_app, twil
                       f"编号{' '.join(number[:3])}", "物业报修，已受理")
     assert call.prompts == 1
     call.choose("查询办理进度")
-    assert call.hears("您正在办理的事项", "物业报修", "请输入9位事项编号")
+    assert call.hears("您正在办理的事项", "物业报修", "说出9位事项编号")
 
 
 def test_known_callers_are_greeted_in_their_saved_language(hotline_app, twilio):
@@ -139,7 +139,7 @@ def test_an_unknown_caller_proves_who_they_are_with_a_texted_code(hotline_app, t
     call = twilio.call("+8613900000301").start()
     call.say("桶装水")
     call.press("1")
-    assert call.hears("需要核实身份", "请输入您登记的手机号码")
+    assert call.hears("需要核实身份", "说出您登记的手机号码")
     call.press("13800000004")
     assert call.hears("验证码已用短信发到您的手机")
     code = re.search(r"(\d{6})", [b for a, b in sent_sms(hotline_app)
@@ -148,3 +148,17 @@ def test_an_unknown_caller_proves_who_they_are_with_a_texted_code(hotline_app, t
     assert call.hears("验证码") and not call.hears("桶装水配送")
     call.press(code)
     assert call.hears("请选择"), call.last
+
+
+def test_an_english_caller_says_their_phone_and_the_texted_code(hotline_app, twilio):
+    call = twilio.call("+8613900000302").start()
+    call.press("9")
+    call.say("water delivery")
+    call.say("yes")
+    assert call.hears("confirm who you are", "say your registered mobile number")
+    call.say("one three eight 0000 0003")  # 陳美玲's phone (Emma's was just sent a code)
+    assert call.hears("texted a code")
+    code = re.search(r"(\d{6})", [b for a, b in sent_sms(hotline_app)
+                                  if a == "13800000003"][-1]).group(1)
+    call.say(" ".join(code))
+    assert call.hears("choose"), call.last

@@ -1,12 +1,15 @@
 """Prompts from the translation catalogs, spoken by <Say> or pre-rendered audio <Play>."""
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
 from hotline.audio import AudioCache, fixed_prompts
 from hotline.config import VOICES
 from portal_client.i18n import gettext
+from tests.channel_core.samples import sample_fields
+from tests.conftest import client_for
 from tests.hotline.conftest import AUTH_TOKEN, CONTENT, build_app, publish
 from tests.hotline.simulator import Twilio
 
@@ -49,9 +52,25 @@ def test_play_mode_renders_personal_prompts_on_demand(play_app):
     twilio = Twilio(play_app.test_client(), AUTH_TOKEN)
     call = twilio.call("+8613800000004").start()  # Emma: English voice, her name
     urls = _plays(call.gather)
-    assert len(set(urls)) == len(urls)
     cache = play_app.extensions["hotline"].audio
     assert cache.key("Hello, Emma Clarke.", VOICES["en"]) in " ".join(urls)
+
+
+def test_play_mode_reads_a_new_number_from_cached_digit_clips(play_app):
+    """A matter number is played digit clip by digit clip: nothing to render for it."""
+    kiosk = client_for(play_app, "kiosk")
+    svc = kiosk.service("property.repair")
+    number = kiosk.submit_matter(svc.id, sample_fields(svc), "kiosk").number
+    cache = play_app.extensions["hotline"].audio
+    digits = {cache.key(str(d), VOICES["zh_CN"]) for d in range(10)}
+    twilio = Twilio(play_app.test_client(), AUTH_TOKEN)
+    call = twilio.call().start()
+    call.press("1")
+    call.press(number)
+    played = [u.rsplit("/", 1)[1][:-4] for u in _plays(call.doc)
+              + _plays(ET.fromstring(call.history[-2][2]))]
+    assert [k for k in played if k in digits] == [cache.key(d, VOICES["zh_CN"]) for d in number]
+    assert all(cache.path(k) is not None for k in played)
 
 
 def test_prerender_every_fixed_prompt_once(tmp_path):

@@ -146,10 +146,10 @@ def test_an_out_of_date_step_asks_the_current_question_again(twilio):
     call = twilio.call("+8613900000503").start()
     stale = call.gather.get("action")
     call.press("1")
-    assert call.hears("请输入9位事项编号")
+    assert call.hears("说出9位事项编号")
     # A webhook for a step the call has left, whose answer was not kept: nothing changes.
     resp = twilio.post(stale.replace("n=1", "n=0"), call.params(Digits="3"))
-    assert "请输入9位事项编号" in resp.get_data(as_text=True)
+    assert "说出9位事项编号" in resp.get_data(as_text=True)
     call.press("1234")
     assert call.hears("事项编号是9位数字")
 

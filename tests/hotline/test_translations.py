@@ -7,8 +7,8 @@ from hotline.fields import DIGIT_TYPES, SPEECH_TYPES
 from portal_client import i18n
 
 SOURCE = Path(i18n.LOCALES_DIR).parent / "hotline"
-PREFIXES = ("agent", "callback", "categories", "confirm", "error", "field", "goodbye", "greet",
-            "input", "main", "menu", "message", "photo", "photo_page", "queue", "review",
+PREFIXES = ("agent", "bills", "callback", "categories", "confirm", "error", "field", "goodbye",
+            "greet", "input", "main", "menu", "message", "pay", "photo", "queue", "review",
             "service", "sms", "status", "submitted", "verify", "voicemail", "words")
 
 
@@ -40,3 +40,10 @@ def test_no_user_facing_literals_in_the_code():
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]
             assert not cjk.search(code), f"{path.name}:{n}: {line.strip()}"
+
+
+def test_no_key_is_left_unused():
+    """Every hotline.po key is asked for by the code (a removed prompt leaves no orphan)."""
+    i18n.reload()
+    unused = sorted(i18n.keys("hotline", "en") - _used_keys())
+    assert not unused, unused

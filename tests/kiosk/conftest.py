@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -11,6 +12,11 @@ import pytest
 from channel_core.config import ROOT
 
 HERE = Path(__file__).resolve().parent
+# The kiosk's display is 1920×1080; Qt's offscreen screen is 800×800 unless told otherwise.
+# A tap beyond the screen can't be found under the finger (QApplication.widgetAt), which the
+# touch scroller relies on to hand a tap in a scroll area on to the button tapped.
+if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={HERE / 'offscreen_screen.json'}"
 TOKEN = "kiosk-test-token"
 EVERY_FIELD = "gov.kiosk-every-field"
 KIOSK_MOUNTS = ("payments.api:init_app",)

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
 
 from qt_common.accessibility import widget_text
 
 
+def scroll_to(widget: QWidget) -> None:
+    """Scroll the areas holding `widget` until its centre shows, as a resident would first."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None \
+                and parent.widget().isAncestorOf(widget):
+            centre = widget.mapTo(parent.viewport(), widget.rect().center())
+            if not parent.viewport().rect().contains(centre):
+                bar = parent.verticalScrollBar()
+                at = widget.mapTo(parent.widget(), QPoint(0, widget.height() // 2)).y()
+                bar.setValue(at - parent.viewport().height() // 2)
+        parent = parent.parentWidget()
+
+
 def tap(qtbot, widget: QWidget) -> None:
-    """A finger on a button (mouse press + release at its centre)."""
+    """A finger on a button (mouse press + release at its centre), scrolled to first."""
     assert widget.isVisible() and widget.isEnabled(), widget.objectName()
+    scroll_to(widget)
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

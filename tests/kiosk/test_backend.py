@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kiosk.backend import FieldErrors, KioskBackend, SignInRequired
-from kiosk.outbox import QUEUED, REJECTED, SENT
+from kiosk.outbox import QUEUED, REFERRED, REJECTED, RETURNED, SENT
 from tests.kiosk.conftest import EVERY_FIELD, staff
 
 
@@ -92,16 +92,77 @@ def test_a_send_whose_answer_was_lost_is_not_doubled(kiosk_config, portal_app):
     assert len(_matters_for(portal_app, "property.repair")) == 1
 
 
-def test_rejected_on_forward_is_kept_for_staff_without_token(kiosk_config):
-    b = KioskBackend(kiosk_config)
-    b.refresh_catalog()
+REFUSED = {"area": "nowhere", "category": "lift", "location": "8号楼电梯", "description": "异响",
+           "phone": "13800000009"}  # the core has no area "nowhere"
+
+
+def _call_backs(app) -> list[dict]:
+    """Call-back requests staff work on: the catalog marks no message service for the
+    kiosk, so they go to the street office's enquiry desk (KioskConfig.callback_service)."""
+    return _matters_for(app, "gov.policy-enquiry")
+
+
+def test_refused_on_forward_goes_to_staff_as_one_call_back_request(kiosk_config, portal_app):
     from kiosk.outbox import Submission
 
+    b = KioskBackend(kiosk_config)
+    b.refresh_catalog()
+    # queued by a resident whose sign-in has lapsed by the time it is forwarded
+    row = b.outbox.add(Submission("property.repair", REFUSED, "zh_CN", token="stale"))
+    report = b.forward_pending()
+    assert report.rejected == (row.client_ref,) and report.referred == (row.client_ref,)
+    assert not _matters_for(portal_app, "property.repair")
+    kept = b.outbox.get(row.client_ref)
+    assert kept.state == REFERRED and kept.submission is None  # fields and token erased
+    assert "area" in kept.reasons.fields and kept.referral_number
+    calls = _call_backs(portal_app)
+    assert [m["number"] for m in calls] == [kept.referral_number]
+    detail = staff(portal_app).get(f"/api/v1/matters/{kept.referral_number}")
+    assert detail["department"] == "street-office" and detail["channel"] == "kiosk"
+    assert detail["contact_phone"] == "13800000009"
+    fields = detail["fields"]
+    assert fields["topic"] == "other" and fields["phone"] == "13800000009"
+    message = fields["question"]
+    for shown in ("物业报修", kept.reasons.fields["area"], "8号楼电梯", "电梯", kept.local_code,
+                  "13800000009"):
+        assert shown in message, shown
+    # later passes (or a restart) never file it again
+    assert b.forward_pending().referred == ()
+    again = KioskBackend(kiosk_config)
+    again.refresh_catalog()
+    again.forward_pending()
+    assert len(_call_backs(portal_app)) == 1
+
+
+def test_a_call_back_whose_answer_was_lost_is_not_doubled(kiosk_config, portal_app):
+    from kiosk.outbox import Submission
+    from kiosk.referral import call_back
+
+    b = KioskBackend(kiosk_config)
+    b.refresh_catalog()
+    row = b.outbox.add(Submission("property.repair", REFUSED, "en"))
+    b.outbox.forward(b._send)  # refused; the call-back not yet filed
+    refused = b.outbox.get(row.client_ref)
+    assert refused.state == REJECTED
+    first = b._file_call_back(call_back(refused, b.catalog, b.config))  # its answer is lost
+    assert b.forward_pending().referred == (row.client_ref,)
+    assert b.outbox.get(row.client_ref).referral_number == first.number
+    assert len(_call_backs(portal_app)) == 1
+    message = staff(portal_app).get(f"/api/v1/matters/{first.number}")["fields"]["question"]
+    assert "Report a repair" in message and "物业报修" not in message  # the resident's language
+
+
+def test_refused_with_no_way_to_call_back_is_returned_not_kept(kiosk_config, portal_app):
+    from kiosk.outbox import Submission
+
+    b = KioskBackend(kiosk_config)
+    b.refresh_catalog()
     row = b.outbox.add(Submission("property.repair", {"area": "nowhere"}, "zh_CN", token="stale"))
     report = b.forward_pending()
-    assert report.rejected == (row.client_ref,)
+    assert report.rejected == (row.client_ref,) and report.returned == (row.client_ref,)
     kept = b.outbox.get(row.client_ref)
-    assert kept.state == REJECTED and kept.submission.token is None and kept.error
+    assert kept.state == RETURNED and kept.submission is None and kept.reasons.fields
+    assert not _call_backs(portal_app)
 
 
 def test_card_sign_in_errors_are_in_the_users_language(kiosk_config):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import requests
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from portal_client import PortalClient
@@ -40,6 +42,51 @@ def _card_and_pin(qtbot, win, pin: str = PIN) -> None:
     find(win, "pay_card_uid", QLineEdit).setText(UID)
     type_digits(qtbot, screen.card.keypad, pin)
     tap(qtbot, find(win, "pay_card_confirm", QPushButton))
+
+
+def _card_reader(win, uid: str) -> None:
+    """A card tapped on the reader: to the kiosk, keys typed on a keyboard, then Enter,
+    delivered to the window (wherever its focus is), not to any particular field."""
+    window = win.windowHandle()
+    for ch in uid:
+        QTest.keyClick(window, ch)
+    QTest.keyClick(window, Qt.Key.Key_Return)
+
+
+def test_a_card_tapped_at_pay_is_read_without_touching_the_field(kiosk, qtbot, server):
+    before = _balance(server)
+    _open_bill(qtbot, kiosk)
+    screen = kiosk.screens["pay"]
+    tap(qtbot, find(kiosk, "pay_by_card", QPushButton))
+    assert not kiosk.panel.isVisible()  # no keyboard over the keypad until a field is tapped
+    _card_reader(kiosk, UID)
+    assert find(kiosk, "pay_card_uid", QLineEdit).text() == UID
+    type_digits(qtbot, screen.card.keypad, PIN)
+    tap(qtbot, find(kiosk, "pay_card_confirm", QPushButton))
+    qtbot.waitUntil(lambda: screen.step == "result", timeout=10000)
+    assert screen.result.receipt is not None
+    assert _balance(server) == before - screen.result.receipt.amount_minor
+    # a second card tapped after going back replaces the first, not appended to it
+    tap(qtbot, find(kiosk, "pay_back", QPushButton))
+    _open_bill(qtbot, kiosk)
+    tap(qtbot, find(kiosk, "pay_by_card", QPushButton))
+    _card_reader(kiosk, "B2C3D4E5")
+    assert find(kiosk, "pay_card_uid", QLineEdit).text() == "B2C3D4E5"
+
+
+def test_a_card_tapped_at_top_up_is_read_without_touching_the_field(kiosk, qtbot, server):
+    tap(qtbot, find(kiosk, "topup_button", QPushButton))
+    assert not kiosk.panel.isVisible()
+    _card_reader(kiosk, UID)
+    assert find(kiosk, "topup_uid", QLineEdit).text() == UID
+    tap(qtbot, find(kiosk, "topup_50", QPushButton))
+    tap(qtbot, find(kiosk, "topup_pay", QPushButton))
+    screen = kiosk.screens["topup"]
+    qtbot.waitUntil(lambda: screen.wait.intent is not None, timeout=10000)
+    before = _balance(server)
+    assert _phone(server, screen.wait.intent.id) == 200
+    qtbot.waitUntil(lambda: screen.result.receipt is not None, timeout=15000)
+    assert _balance(server) == before + 5000  # the card read is the card topped up
 
 
 def test_card_and_pin_pays_part_of_a_bill_and_moves_money_once(kiosk, qtbot, server):

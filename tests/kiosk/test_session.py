@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import types
+from collections import deque
 
 import requests
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
 from portal_client import i18n
+from qt_common.i18n import reword
 from tests.kiosk.conftest import EVERY_FIELD, settle
 from tests.kiosk.drive import all_texts, find, focus_and_type, tap, type_digits, visible_texts
 
@@ -42,6 +45,29 @@ def _fill_personal(qtbot, win):
     QApplication.clipboard().setText("13912345678")
 
 
+def _python_strings(roots, depth: int = 8) -> list[str]:
+    """Every str reachable from `roots` through Python attributes and containers (what the
+    kiosk's own objects still hold in memory, beside what its widgets show)."""
+    out: list[str] = []
+    seen: set[int] = set()
+    todo = deque((r, 0) for r in roots)
+    while todo:
+        obj, level = todo.popleft()
+        if id(obj) in seen or level > depth:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            out.append(obj)
+        elif isinstance(obj, dict):
+            todo.extend((x, level + 1) for kv in obj.items() for x in kv)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            todo.extend((x, level + 1) for x in obj)
+        elif hasattr(obj, "__dict__") and not isinstance(obj, type | types.ModuleType
+                                                            | types.FunctionType):
+            todo.extend((x, level + 1) for x in vars(obj).values())
+    return out
+
+
 def test_idle_reset_warns_then_wipes_every_widget_and_memory(make_kiosk, kiosk_config, qtbot,
                                                              server):
     win = make_kiosk(kiosk_config.with_(idle_s=4.0, elder_idle_s=8.0, warn_s=2.5))
@@ -52,6 +78,8 @@ def test_idle_reset_warns_then_wipes_every_widget_and_memory(make_kiosk, kiosk_c
     qtbot.waitUntil(lambda: win.ctx.speaker.last is not None, timeout=20000)
     text = all_texts(win)
     assert all(p in text for p in PERSONAL)
+    roots = [win.ctx, win.panel, *win.screens.values()]
+    assert "1100351024" in "\n".join(_python_strings(roots))  # the account looked up
     qtbot.waitUntil(lambda: win.idle_banner.isVisible(), timeout=6000)
     assert re.search(r"\d+", find(win, "idle_text", QLabel).text())
     assert win.current().name == "form"  # a warning first, in the window, not a pop-up
@@ -61,6 +89,9 @@ def test_idle_reset_warns_then_wipes_every_widget_and_memory(make_kiosk, kiosk_c
     text = all_texts(win)
     leaked = [p for p in PERSONAL if p in text]
     assert not leaked, leaked
+    held = "\n".join(_python_strings([win.ctx, win.panel, *win.screens.values()]))
+    kept = [p for p in PERSONAL if p in held]  # nothing personal left in the kiosk's memory
+    assert not kept, kept
     ctx = win.ctx
     assert ctx.backend.resident is None and ctx.backend.client.token is None
     assert ctx.draft is None and ctx.receipt is None and ctx.speaker.last is None
@@ -118,22 +149,90 @@ def _check_language(win, lang: str, typed: set[str]) -> None:
             assert not _HAN.search(text), f"{w.objectName()}: {text!r} not in English"
         else:
             assert text not in _zh_cn_only_texts(), f"{w.objectName()}: {text!r} still zh_CN"
+            # a kiosk message with values in it, still worded from the zh_CN catalog
+            tw = reword(text, "zh_CN", "zh_TW", ("kiosk", "qt"))
+            assert tw is None or tw == text, f"{w.objectName()}: {text!r} still zh_CN"
+
+
+REPAIR = {"area": "in_flat", "category": "plumbing", "location": "3号楼2单元501厨房",
+          "description": "水槽下水管接口漏水", "phone": "13800000001"}
+
+
+def _to_review(win, qtbot) -> None:
+    win.go("form", service_id="property.repair")
+    form = win.screens["form"].form
+    for key, value in REPAIR.items():
+        form.editors[key].set_value(value)
+    tap(qtbot, find(win, "form_next", QPushButton))
+    qtbot.waitUntil(lambda: win.current().name == "review", timeout=10000)
+
+
+def _to_receipt(win, qtbot) -> None:
+    _to_review(win, qtbot)
+    tap(qtbot, find(win, "review_submit", QPushButton))
+    qtbot.waitUntil(lambda: win.current().name == "receipt", timeout=10000)
+
+
+def _to_notice(win, qtbot) -> None:
+    win.home()
+    tap(qtbot, find(win, "notice_0", QPushButton))
+    assert win.current().name == "notice"
+
+
+def _pay_without_account(win, qtbot) -> None:
+    win.go("pay")
+    tap(qtbot, find(win, "find_bills", QPushButton))  # a message on the screen, in zh_CN
+    assert win.screens["pay"].status.isVisible()
+
+
+def _to_pay_result(win, qtbot) -> None:
+    win.go("pay")
+    pay = win.screens["pay"]
+    focus_and_type(qtbot, win, find(win, "account_no", QLineEdit), "1100351024")
+    tap(qtbot, find(win, "find_bills", QPushButton))
+    qtbot.waitUntil(lambda: pay.step == "bills", timeout=10000)
+    tap(qtbot, find(win, f"bill_{pay.bills[0].number}", QPushButton))
+    find(win, "pay_amount", QLineEdit).setText("1.00")
+    tap(qtbot, find(win, "pay_by_card", QPushButton))
+    find(win, "pay_card_uid", QLineEdit).setText("A1B2C3D4")
+    type_digits(qtbot, pay.card.keypad, "135790")
+    tap(qtbot, find(win, "pay_card_confirm", QPushButton))
+    qtbot.waitUntil(lambda: pay.step == "result" and pay.result.receipt is not None,
+                    timeout=10000)
+
+
+def _to_topup_result(win, qtbot) -> None:
+    win.go("topup")
+    topup = win.screens["topup"]
+    find(win, "topup_uid", QLineEdit).setText("A1B2C3D4")
+    tap(qtbot, find(win, "topup_50", QPushButton))
+    tap(qtbot, find(win, "topup_pay", QPushButton))
+    qtbot.waitUntil(lambda: topup.wait.intent is not None, timeout=10000)
+    server = win.ctx.config.server_url
+    requests.post(f"{server}/pay/{topup.wait.intent.id}", data={"outcome": "pay"}, timeout=10)
+    qtbot.waitUntil(lambda: topup.result.receipt is not None, timeout=15000)
 
 
 def test_language_switch_changes_every_visible_label(kiosk, qtbot):
-    typed = {"门前的路灯不亮"}
+    typed = {"门前的路灯不亮", REPAIR["location"], REPAIR["description"]}
     screens = [
-        lambda: kiosk.home(),
-        lambda: kiosk.go("services", family="gov"),
-        lambda: kiosk.go("form", service_id=EVERY_FIELD),
-        lambda: kiosk.go("signin"),
-        lambda: kiosk.go("track"),
-        lambda: kiosk.go("pay"),
-        lambda: kiosk.go("topup"),
+        ("home", lambda: kiosk.home()),
+        ("services", lambda: kiosk.go("services", family="gov")),
+        ("form", lambda: kiosk.go("form", service_id=EVERY_FIELD)),
+        ("signin", lambda: kiosk.go("signin")),
+        ("track", lambda: kiosk.go("track")),
+        ("pay", lambda: _pay_without_account(kiosk, qtbot)),
+        ("topup", lambda: kiosk.go("topup")),
+        ("review", lambda: _to_review(kiosk, qtbot)),
+        ("receipt", lambda: _to_receipt(kiosk, qtbot)),
+        ("notice", lambda: _to_notice(kiosk, qtbot)),
+        ("pay", lambda: _to_pay_result(kiosk, qtbot)),
+        ("topup", lambda: _to_topup_result(kiosk, qtbot)),
     ]
-    for show in screens:
+    for name, show in screens:
         tap(qtbot, find(kiosk, "lang_zh_CN", QPushButton))
         show()
+        settle(qtbot, kiosk)
         if kiosk.current().name == "form":
             focus_and_type(qtbot, kiosk, kiosk.screens["form"].form.editors["f_text"].edit,
                            "门前的路灯不亮")
@@ -141,12 +240,13 @@ def test_language_switch_changes_every_visible_label(kiosk, qtbot):
         qtbot.wait(50)
         before = {id(w): t for w, t in visible_texts(kiosk)}
         tap(qtbot, find(kiosk, "lang_en", QPushButton))
+        settle(qtbot, kiosk)  # what the core words (a payee's name) is asked for again
         qtbot.wait(50)
         _check_language(kiosk, "en", typed)
         after = {id(w): t for w, t in visible_texts(kiosk)}
         assert sum(before.get(k) != v for k, v in after.items()) > 5
         tap(qtbot, find(kiosk, "lang_zh_TW", QPushButton))
+        settle(qtbot, kiosk)
         qtbot.wait(50)
         _check_language(kiosk, "zh_TW", typed)
-        assert kiosk.current().name in ("home", "services", "form", "signin", "track", "pay",
-                                        "topup")
+        assert kiosk.current().name == name

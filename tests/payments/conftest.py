@@ -50,9 +50,9 @@ def fake_stripe() -> Iterator[FakeStripe]:
 
 
 @pytest.fixture
-def stripe_app(sqlite_url, fake_stripe):
-    """The portal with Stripe as its gateway, Stripe being the local fake."""
-    app = _seeded_app(sqlite_url, payment_provider="stripe", stripe_secret_key=SECRET_KEY,
+def stripe_app(db_url, fake_stripe):
+    """The portal with Stripe as its gateway, Stripe being the local fake (SQLite, PostgreSQL)."""
+    app = _seeded_app(db_url, payment_provider="stripe", stripe_secret_key=SECRET_KEY,
                       stripe_webhook_secret=WEBHOOK_SECRET, stripe_api_base=fake_stripe.url)
     yield app
     app.extensions["portal"].db.dispose()

@@ -110,15 +110,15 @@ def test_settle_and_reconcile_after_midnight(any_app, after_midnight):
     assert run.ledger_total_minor == run.provider_total_minor == 6750
 
 
-def test_reconciliation_lists_every_difference(app, after_midnight):
+def test_reconciliation_lists_every_difference(any_app, after_midnight):
     today = after_midnight
-    kiosk = client_for(app, "kiosk", "en")
-    fin = staff_client(app, "finance", "en")
-    one = _offline_pay(app, kiosk, purpose="topup", target="B2C3D4E5", method="wechat_pay",
+    kiosk = client_for(any_app, "kiosk", "en")
+    fin = staff_client(any_app, "finance", "en")
+    one = _offline_pay(any_app, kiosk, purpose="topup", target="B2C3D4E5", method="wechat_pay",
                        key=new_key(), amount="50.00")
-    _offline_pay(app, kiosk, purpose="topup", target="A1B2C3D4", method="alipay",
+    _offline_pay(any_app, kiosk, purpose="topup", target="A1B2C3D4", method="alipay",
                  key=new_key(), amount="20.00")
-    p = payments_of(app)
+    p = payments_of(any_app)
     with p.db.session() as s:
         # The gateway's book disagrees: one amount differs, and a charge nobody booked.
         s.execute(update(OfflineGatewayRecord).where(

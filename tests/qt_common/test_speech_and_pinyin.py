@@ -41,6 +41,48 @@ def test_pinyin_candidates_rank_common_words_and_catalog_words():
     index.add_words(["物业报修"])
     assert index.candidates("wuyebaoxiu", 3)[0].text == "物业报修"
     assert "物業" in [c.text for c in index.candidates("wuye", 6, traditional=True)]
+    assert index.reading("重庆的银行ATM") == ["chong", "qing", "de", "yin", "hang"]
+
+
+_INDEX_IN_A_FRESH_PROCESS = """
+import sys
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+before = rss()
+from qt_common.pinyin import shared_index
+index = shared_index()
+index.build()
+index.add_words(["物业报修"])
+assert index.candidates("wuyebaoxiu", 3)[0].text == "物业报修"
+assert "物業" in [c.text for c in index.candidates("wuye", 6, traditional=True)]
+loaded = sorted(m for m in ("pypinyin", "jieba", "zhconv") if m in sys.modules)
+print(round(rss() - before, 1), ",".join(loaded) or "-")
+"""
+
+
+def test_the_pinyin_index_costs_the_kiosk_little_memory():
+    """The dictionaries it is made from (some 130 MB loaded) stay out of the process using it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", _INDEX_IN_A_FRESH_PROCESS], cwd=root,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    grown, loaded = out.split()
+    assert loaded == "-" and float(grown) < 30, out
+
+
+def test_the_index_file_is_made_once_where_there_is_none(tmp_path):
+    from qt_common.pinyin import PinyinIndex, index_path
+
+    made = PinyinIndex(tmp_path / "pinyin.sqlite")
+    made.build()  # a new machine: written by a child process
+    assert (tmp_path / "pinyin.sqlite").exists() and not list(tmp_path.glob("*.tmp"))
+    assert [c.text for c in made.candidates("dianfei", 5)] == \
+        [c.text for c in PinyinIndex(index_path()).candidates("dianfei", 5)]
 
 
 def test_keyboard_composes_pinyin_and_keeps_unused_letters(qapp, qtbot):

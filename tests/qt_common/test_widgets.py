@@ -217,6 +217,53 @@ def test_audit_finds_small_targets_small_text_and_low_contrast(qapp, qtbot):
                                     for f in audit(root, ELDER)}
 
 
+def _long_scroll_area(rows: int = 30):
+    from PySide6.QtWidgets import QScrollArea
+
+    inner = QWidget()
+    lay = QVBoxLayout(inner)
+    for i in range(rows):
+        lay.addWidget(QPushButton(f"第{i}项"))
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(inner)
+    area.resize(400, 300)
+    return area
+
+
+def test_audit_counts_scrollbars_as_touch_targets(qapp, qtbot):
+    theme.apply(qapp, ELDER, "zh_CN")
+    area = _long_scroll_area()
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitExposed(area)
+    assert area.verticalScrollBar().isVisible()
+    assert area.verticalScrollBar().width() >= ELDER.target_px  # the theme's bar fits a finger
+    assert not [f for f in audit(area, ELDER, contrast=False) if "QScrollBar" in f.widget]
+    area.verticalScrollBar().setStyleSheet("QScrollBar:vertical { width: 24px; }")
+    qtbot.waitUntil(lambda: area.verticalScrollBar().width() == 24, timeout=2000)
+    thin = [f for f in audit(area, ELDER, contrast=False) if "QScrollBar" in f.widget]
+    assert [(f.problem, f.measured) for f in thin] == [("target", 24)]
+    theme.apply(qapp, STANDARD, "zh_CN")
+
+
+def test_reveal_scrolls_a_widget_into_sight_with_a_margin(qapp, qtbot):
+    from qt_common import reveal
+
+    area = _long_scroll_area()
+    qtbot.addWidget(area)
+    area.show()
+    qtbot.waitExposed(area)
+    inner, bar = area.widget(), area.verticalScrollBar()
+    last = inner.layout().itemAt(29).widget()
+    reveal(last, 40)
+    bottom = last.mapTo(area.viewport(), last.rect().bottomLeft()).y()
+    assert bar.value() > 0 and area.viewport().height() - 40 <= bottom + 1 <= area.viewport().height()
+    first = inner.layout().itemAt(0).widget()
+    reveal(first, 40)
+    assert bar.value() == 0 and first.mapTo(area.viewport(), first.rect().topLeft()).y() >= 0
+
+
 def test_qr_image_draws_the_qrcode_matrix(qapp):
     data = "http://portal.test/track/100000019"
     matrix = qr_matrix(data)
