@@ -37,6 +37,7 @@ class PortalConfig:
     resident_token_ttl_s: int = 30 * 60
     otp_ttl_s: int = 300
     checkin_deadline: str = "10:00"  # Asia/Shanghai; a missed check-in becomes a matter
+    medication_confirm_min: int = 60  # a reminded dose not marked taken by then is recorded
     blueprints: tuple[str, ...] | None = None  # "module:attr" to mount; None: server default
     testing: bool = False
     create_schema: bool = False  # create tables directly (tests); else Alembic
@@ -68,6 +69,8 @@ class PortalConfig:
             "payment_provider": env.get("PORTAL_PAYMENT_PROVIDER", cls.payment_provider),
             "channel_tokens": tokens,
             "checkin_deadline": env.get("PORTAL_CHECKIN_DEADLINE", cls.checkin_deadline),
+            "medication_confirm_min": int(env.get("PORTAL_MEDICATION_CONFIRM_MIN",
+                                                  cls.medication_confirm_min)),
         }
         if "PORTAL_SECRET_KEY" in env:
             values["secret_key"] = env["PORTAL_SECRET_KEY"]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from console import i18n
-from portal_client import Service
+from console.staff import api
+from portal_client import PortalProblem, Service
 from portal_client.types import Field
+
+UPLOAD = "upload:"
 
 INPUT_TYPES = {"number": "number", "money": "text", "date": "date", "time": "time",
                "datetime": "datetime-local", "phone": "tel"}
@@ -23,6 +28,7 @@ class FieldRow:
     type: str
     text: str
     image_url: str | None = None
+    photo_pending: bool = False  # an upload the field refers to has not arrived yet
 
 
 def _choice_label(f: Field, value: Any) -> str:
@@ -32,8 +38,21 @@ def _choice_label(f: Field, value: Any) -> str:
     return str(value)
 
 
-def display(f: Field | None, value: Any) -> tuple[str, str | None]:
-    """(text, image URL or None) for one stored value."""
+def upload_arrived(ident: str) -> bool:
+    """Whether the core holds an uploaded photo yet (one texted to the hotline comes later)."""
+    try:
+        api().request("HEAD", f"/api/v1/uploads/{quote(ident, safe='')}")
+    except PortalProblem as exc:
+        if exc.status == 404:
+            return False
+        raise
+    return True
+
+
+def display(f: Field | None, value: Any,
+            arrived: Callable[[str], bool] = upload_arrived) -> tuple[str, str | None]:
+    """(text, image URL or None) for one stored value; a photo not received yet has neither
+    an image nor its reference as text, but the words saying so."""
     if value is None or value == "":
         return "", None
     if f is None:
@@ -48,8 +67,11 @@ def display(f: Field | None, value: Any) -> tuple[str, str | None]:
         return i18n.tr("form.yes" if yes else "form.no"), None
     if f.type == "photo":
         ref = str(value)
-        if ref.startswith("upload:"):
-            return ref, url_for("console.upload", ident=ref[len("upload:"):])
+        if ref.startswith(UPLOAD):
+            ident = ref[len(UPLOAD):]
+            if not arrived(ident):
+                return i18n.tr("matter.photo_pending"), None
+            return ref, url_for("console.upload", ident=ident)
         return ref, ref if ref.startswith(("https://", "http://")) else None
     return str(value), None
 
@@ -62,9 +84,13 @@ def field_rows(service: Service | None, values: dict) -> list[FieldRow]:
         if key not in values:
             continue
         f = known.get(key)
-        text, image = display(f, values[key])
+        value = values[key]
+        text, image = display(f, value)
+        pending = (f is not None and f.type == "photo" and image is None
+                   and str(value).startswith(UPLOAD))
         rows.append(FieldRow(key=key, label=i18n.text_of(f.label) if f else key,
-                             type=f.type if f else "text", text=text, image_url=image))
+                             type=f.type if f else "text", text=text, image_url=image,
+                             photo_pending=pending))
     return rows
 
 

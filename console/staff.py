@@ -12,6 +12,7 @@ from console.throttle import client_address
 from portal_client import PortalClient, PortalProblem
 
 EDITOR_ROLES = frozenset({"admin", "editor", "supervisor"})
+CARE_DEPARTMENTS = frozenset({"elder-care", "health-centre"})
 DEFAULT_IDLE_S = 30 * 60
 DEFAULT_MAX_S = 8 * 3600
 
@@ -52,6 +53,11 @@ class StaffIdentity:
     @property
     def can_edit_content(self) -> bool:
         return bool(self.roles & EDITOR_ROLES)
+
+    @property
+    def cares_for_elders(self) -> bool:
+        """Elder-care and health-centre staff set up medication reminders."""
+        return self.is_admin or self.department in CARE_DEPARTMENTS
 
     def has_any(self, roles: frozenset[str] | set[str]) -> bool:
         """Whether this member holds one of `roles` (admin holds every role)."""

@@ -13,15 +13,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from channel_render.phone import (  # how fields are asked: shared with the console's preview
+    DIGIT_TYPES,
+    MAX_MULTI,
+    can_ask,
+    hidden,
+    hotline_hints,
+    keyed,
+)
 from hotline import numerals
 from hotline.reply import Ask, spell_digits
 from hotline.spoken import Said, match_label, option_number, yes_no
 from portal_client.i18n import gettext, pick
 from portal_client.types import Field
 
-DIGIT_TYPES = ("number", "money", "date", "time", "datetime", "phone", "idcard")
+__all__ = ["DIGIT_TYPES", "MAX_MULTI", "SPEECH_TYPES", "Parsed", "ask_for", "can_ask",
+           "digit_hints", "hidden", "hotline_hints", "keyed", "parse", "spoken_value", "today"]
 SPEECH_TYPES = ("text", "longtext", "address")
-MAX_MULTI = 9  # multichoice is keyed as a string of option digits
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # What a recogniser is told to expect for each keyed type (word lists of hotline.po).
 VOCABULARY = {"money": ("words.yuan",), "idcard": ("words.letter_x",),
@@ -40,37 +48,6 @@ class Parsed:
     error_key: str | None = None  # hotline.po key to speak before asking again
     more: bool = False  # the caller asked for the next page of choices
     use_caller: bool = False  # phone field: the number the caller is calling from
-
-
-def hotline_hints(field: Field) -> dict:
-    """The field's hotline presentation hints (content/README.md lists them)."""
-    hints = field.hints.get("hotline")
-    return hints if isinstance(hints, dict) else {}
-
-
-def hidden(field: Field) -> bool:
-    """An optional field the content editor keeps off the phone."""
-    return bool(hotline_hints(field).get("hidden")) and not field.required
-
-
-_DIGITS_ONLY = re.compile(r"\^?(\\d|\[0-9\])(\{\d+(,\d*)?\}|\+)?\$?")
-
-
-def keyed(field: Field) -> bool:
-    """Answered on the keypad: numbers, dates, phones, IDs, and text that is only digits
-    (an account number with a pattern like ^\\d{8,12}$, or a dtmf_digits hint)."""
-    if field.type in DIGIT_TYPES:
-        return True
-    return field.type == "text" and bool(
-        hotline_hints(field).get("dtmf_digits")
-        or (field.pattern and _DIGITS_ONLY.fullmatch(field.pattern)))
-
-
-def can_ask(field: Field) -> bool:
-    """Whether a phone can carry this field (a photo or a long multichoice cannot)."""
-    if field.type == "photo":
-        return False
-    return not (field.type == "multichoice" and len(field.choices) > MAX_MULTI)
 
 
 def digit_hints(lang: str) -> tuple[str, ...]:

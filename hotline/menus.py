@@ -6,15 +6,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
+from channel_render.phone import MAX_OPTIONS, page
 from portal_client.i18n import pick
 from portal_client.types import Service
 
-MAX_OPTIONS = 4  # keys 1-4 on every menu page; with more items, key 4 turns the page
+__all__ = ["MAX_OPTIONS", "CatalogCache", "Category", "HotlineCatalog", "build",
+           "message_fields", "page", "page_count"]
 MAX_HINTS = 200  # speech hints per question (Twilio takes up to 500)
 FAMILY_ORDER = ("property", "gov", "payment", "ordering", "housekeeping", "themed")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,16 +97,6 @@ def build(catalog: dict) -> HotlineCatalog:
             if tids:
                 cats.append(Category(f"themed.{theme}", fam, label, tids))
     return HotlineCatalog(catalog.get("version", ""), services, tuple(cats))
-
-
-def page(items: Sequence[T], number: int) -> tuple[list[T], bool]:
-    """The items on one menu page (keys 1..n) and whether key 4 turns to the next page."""
-    if len(items) <= MAX_OPTIONS:
-        return list(items), False
-    per = MAX_OPTIONS - 1
-    pages = (len(items) + per - 1) // per
-    number %= pages
-    return list(items[number * per:(number + 1) * per]), True
 
 
 def page_count(items: Sequence[object]) -> int:

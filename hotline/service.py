@@ -15,6 +15,7 @@ from hotline.call import Call, dispatch
 from hotline.config import HotlineConfig, Voice
 from hotline.flow import nodes
 from hotline.menus import CatalogCache
+from hotline.nodes import agent
 from hotline.nodes.caller import look_up
 from hotline.reply import Reply
 from hotline.spoken import Said
@@ -142,15 +143,18 @@ class Hotline:
 
     def queue_wait(self, params: Mapping[str, str]) -> str:
         """Hold music of the agents' queue: the caller's position, then leave on time-out."""
-        state = self.store.load(params.get("CallSid", ""))
+        sid = params.get("CallSid", "")
+        state = self.store.load(sid)
         lang = state.lang if state else self.config.default_lang
         waited = int(params.get("QueueTime", "0") or 0)
         if waited >= self.config.queue_timeout_s:
-            reply = Reply(leave=True, lang=lang)
+            reply = Reply(leave=True, lang=lang)  # the Enqueue action reports the time-out
         else:
             position = params.get("QueuePosition", "1") or "1"
             reply = Reply(lines=(gettext("hotline", "queue.position", lang, position=position),),
                           pause_s=10, lang=lang)
+            waiting = state or CallState(sid=sid, caller=params.get("From", ""), lang=lang)
+            agent.report_waiting(self, waiting, int(position) if position.isdigit() else None)
         fake = state or CallState(sid="", caller="", lang=lang)
         return self.render(fake, reply)
 
@@ -197,6 +201,8 @@ class Hotline:
         with self.store.step(params.get("CallSid", ""), "ended") as step:
             if step.state is None or step.kept is not None:
                 return
+            if not step.state.ended and step.state.node == "agent":  # hung up holding
+                agent.report_left(self, step.state, "hung_up")
             if not step.state.ended:
                 messages.hang_up_report(self, self.client(step.state.lang, step.state.token),
                                         step.state)

@@ -55,10 +55,40 @@ def seed_people(db: Database, config: PortalConfig) -> list[str]:
     return report
 
 
+def seed_medication(db: Database, config: PortalConfig) -> list[str]:
+    """The demo households' medication schedules (once per household and medicine)."""
+    from channel_core.care.models import MedicationSchedule
+
+    path = config.content_dir / "demo" / "people.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    addresses = {h["key"]: h["address"] for h in data["households"]}
+    phones = {r["key"]: r["phone"] for r in data["residents"]}
+    items = data.get("medication") or []
+    with db.session() as s:
+        for m in items:
+            household = s.scalar(select(Household).where(
+                Household.address == addresses[m["household"]]))
+            staff = s.scalar(select(StaffUser).where(StaffUser.username == m["staff"]))
+            if household is None or staff is None:
+                continue
+            if s.scalar(select(MedicationSchedule.id).where(
+                    MedicationSchedule.household_id == household.id,
+                    MedicationSchedule.medicine == m["medicine"])) is not None:
+                continue
+            resident = s.scalar(select(Resident.id).where(
+                Resident.phone == phones[m["resident"]])) if m.get("resident") else None
+            s.add(MedicationSchedule(
+                household_id=household.id, resident_id=resident, medicine=m["medicine"],
+                dose=m.get("dose", ""), times=sorted(m["times"]), lang=household.lang,
+                department=staff.department, created_by=staff.id, status="active"))
+    return [f"medication: {len(items)} schedules"]
+
+
 def seed(config: PortalConfig) -> list[str]:
     db = Database(config.database_url)
     try:
         report = seed_people(db, config)
+        report.extend(seed_medication(db, config))
         for name in SEEDERS:
             try:
                 mod = importlib.import_module(name)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import requests
 
+from portal_client.medication import Dose
 from portal_client.payments import PaymentsMixin
 from portal_client.types import (
     CallPickup,
@@ -266,6 +267,14 @@ class PortalClient(PaymentsMixin):
 
     def check_in_status(self) -> dict:
         return self.get("/api/v1/me/checkin")
+
+    def medication_today(self) -> list[Dose]:
+        """The household's medicine doses today, in time order."""
+        return [Dose.from_json(d) for d in self.get("/api/v1/me/medication/today")["items"]]
+
+    def mark_dose_taken(self, dose_id: int) -> Dose:
+        """Confirm one of today's doses taken (safe to repeat)."""
+        return Dose.from_json(self.post(f"/api/v1/me/medication/doses/{dose_id}/taken"))
 
     def resident_by_phone(self, phone: str) -> dict:
         """Channel/staff: the resident with this phone, with open matter numbers (caller ID)."""

@@ -2,17 +2,22 @@
 
 Every user-facing string is a key (e.g. ``field.required``) looked up per language; the
 .po files are edited by translators and read directly, so no compile step is needed.
+Parsing a .po file with Babel costs tens of milliseconds (and importing Babel's parser as
+much again), which a kiosk or TV pays at every start: each parsed catalog is therefore
+kept as JSON under locales/__cache__/, named by the .po's modification time and size (as
+Python's own .pyc files are), so an edited .po is simply parsed again. A cache that cannot be written (read-only install) only costs time.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+CACHE_DIR = LOCALES_DIR / "__cache__"
 LANGS = ("zh_CN", "zh_TW", "en")
 DEFAULT_LANG = "zh_CN"
 _lock = threading.Lock()
@@ -42,9 +47,36 @@ def _catalog(domain: str, lang: str) -> dict[str, str]:
     path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     if not path.exists():
         return {}
-    with _lock, path.open("rb") as fh:
-        cat = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in cat if m.id and m.string}
+    st = path.stat()
+    cached = CACHE_DIR / f"{lang}-{domain}-{st.st_mtime_ns}-{st.st_size}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    from io import BytesIO
+
+    from babel.messages.pofile import read_po
+
+    with _lock:
+        cat = read_po(BytesIO(path.read_bytes()), locale=lang)
+    messages = {str(m.id): str(m.string) for m in cat if m.id and m.string}
+    _store(cached, messages)
+    return messages
+
+
+def _store(cached: Path, messages: dict[str, str]) -> None:
+    """Write one parsed catalog atomically; stale versions of it are removed."""
+    try:
+        cached.parent.mkdir(exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+        tmp.write_text(json.dumps(messages, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cached)
+        prefix = cached.name.rsplit("-", 2)[0] + "-"
+        for old in cached.parent.glob(f"{prefix}*.json"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def gettext(domain: str, key: str, lang: str, **params: object) -> str:

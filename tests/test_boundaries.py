@@ -68,3 +68,14 @@ def test_client_stays_small_and_py310_compatible():
             top = name.split(".")[0]
             assert top not in (*CORE, *CHANNELS, "sqlalchemy", "flask"), (path, name)
         ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 10))
+
+
+def test_channel_rendering_is_free_of_ui_and_channels():
+    """channel_render is shared by the channels and the console's preview: no UI toolkit, web
+    framework, vendor SDK or channel in it, and Python 3.10 (the Rasa action server's)."""
+    ui = ("PySide6", "flask", "twilio", "rasa", "rasa_sdk", "qt_common", "requests")
+    for path in _py_files("channel_render"):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            assert top not in (*CORE, *CHANNELS, *ui, "sqlalchemy"), (path, name)
+        ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 10))

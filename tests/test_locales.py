@@ -40,3 +40,31 @@ def test_language_negotiation():
     assert i18n.normalize_lang("en-US,en;q=0.9") == "en"
     assert i18n.normalize_lang("fr-FR") == "zh_CN"
     assert i18n.normalize_lang(None) == "zh_CN"
+
+
+def test_parsed_catalogs_are_cached_and_follow_edits(tmp_path, monkeypatch):
+    """A parsed .po is kept as JSON; an edited .po is parsed again; no cache dir, no harm."""
+    po = tmp_path / "en" / "LC_MESSAGES" / "demo.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "greeting"\nmsgstr "Hello"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "CACHE_DIR", tmp_path / "__cache__")
+    i18n.reload()
+    assert i18n.gettext("demo", "greeting", "en") == "Hello"
+    cached = list((tmp_path / "__cache__").glob("en-demo-*.json"))
+    assert len(cached) == 1
+    cached[0].write_text('{"greeting": "from the cache"}', encoding="utf-8")
+    i18n.reload()
+    assert i18n.gettext("demo", "greeting", "en") == "from the cache"  # read, not re-parsed
+
+    po.write_text('msgid "greeting"\nmsgstr "Hello again"\n', encoding="utf-8")
+    i18n.reload()
+    assert i18n.gettext("demo", "greeting", "en") == "Hello again"
+    assert len(list((tmp_path / "__cache__").glob("en-demo-*.json"))) == 1  # stale one gone
+
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setattr(i18n, "CACHE_DIR", blocker / "__cache__")
+    i18n.reload()
+    assert i18n.gettext("demo", "greeting", "en") == "Hello again"
+    i18n.reload()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -29,6 +30,7 @@ from tv_app.window import TvWindow
 if TYPE_CHECKING:
     from portal_client import PortalClient
 
+ALERT_WITHIN = timedelta(hours=2)  # medicine due longer ago than this is listed, not alerted
 AFTER_FIRST_FRAME_LATEST_MS = 500  # start the network and speech by then even if not painted
 
 
@@ -192,6 +194,22 @@ class TvApp(QObject):
         self.nav.focused = back if back is not None and shiboken6.isValid(back) else None
         if restore:
             self.nav.ensure_focus()
+
+    def medicine_due(self, doses: tuple) -> None:
+        """Medicine the core has just reminded about: alert and say it once per dose."""
+        if not doses or self.care.active_sos() is not None:
+            return  # an SOS has the screen; the next refresh alerts instead
+        # A dose long past (the box was off) waits in the reminders list; no alert for it.
+        now = datetime.now(UTC)
+        recent = [d for d in doses if now - datetime.fromisoformat(d.due_at) <= ALERT_WITHIN]
+        new = set(self.backend.dose_alerted([d.id for d in recent]))
+        fresh = [d for d in recent if d.id in new]
+        if not fresh:
+            return
+        lines = [self.tr_("medication.alert_line", time=d.time, medicine=d.medicine,
+                          dose=d.dose or self.tr_("medication.prescribed")) for d in fresh]
+        self.alert(self.tr_("medication.alert_title"),
+                   "\n".join([*lines, self.tr_("medication.alert_how")]))
 
     # --- SOS -----------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from tv_app.pending import (
 )
 
 if TYPE_CHECKING:  # the HTTP client is imported on first use, after the first frame
-    from portal_client import InboxItem, Matter, PortalClient, Service, ServiceSummary
+    from portal_client import Dose, InboxItem, Matter, PortalClient, Service, ServiceSummary
     from portal_client.payments import Bill, BilledOrder, PaymentIntent, Receipt
 
 T = TypeVar("T")
@@ -89,6 +89,7 @@ class HomeStatus:
     checked_in: bool
     checked_in_at: str | None
     unread: int
+    due_doses: tuple[Dose, ...] = ()  # reminded by the core, not yet marked taken
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,11 @@ class Backend:
     # --- home ----------------------------------------------------------------------------
 
     def home_status(self) -> HomeStatus:
-        """Today's check-in and the number of unread inbox messages."""
+        """Today's check-in, the number of unread inbox messages, medicine now due."""
         status = self.call(lambda c: c.check_in_status())
         unread = self.call(lambda c: c.inbox(unread=True))
-        return HomeStatus(bool(status.get("checked_in")), status.get("at"), len(unread))
+        due = tuple(d for d in self.medication_today() if d.reminded and not d.taken)
+        return HomeStatus(bool(status.get("checked_in")), status.get("at"), len(unread), due)
 
     # --- the durable queue: SOS and check-in -------------------------------------------
 
@@ -330,6 +332,25 @@ class Backend:
     def mark_read(self, msg_id: int) -> None:
         """Mark one inbox message read."""
         self.call(lambda c: c.mark_read(msg_id))
+
+    def medication_today(self) -> list[Dose]:
+        """Today's medicine doses, in time order."""
+        return self.call(lambda c: c.medication_today())
+
+    def mark_dose_taken(self, dose_id: int) -> Dose:
+        """Confirm one dose taken."""
+        return self.call(lambda c: c.mark_dose_taken(dose_id))
+
+    def dose_alerted(self, dose_ids: list[int]) -> list[int]:
+        """Record doses the TV has alerted today; returns those not alerted before (a
+        restart does not alert them again)."""
+        day = local_day()
+        seen = self._cached.get("dose_alerts") or {}
+        before = set(seen.get(day) or ())
+        new = [i for i in dose_ids if i not in before]
+        if new:
+            self._write_cache(dose_alerts={day: sorted(before | set(new))})
+        return new
 
     def my_matters(self) -> list[Matter]:
         """The household's matters, open first."""

@@ -6,12 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
-
+from channel_render import remote_plan
+from channel_render.remote_plan import MULTI, SLOT, Option, Plan, Step, day_text, option_text
 from portal_client import Matter, Service
-from qt_common import formatting
-from tv_app import form_plan
-from tv_app.form_plan import DAY, MULTI, SLOT, Option, Plan, Step
 from tv_app.screens.base import Screen
 
 
@@ -28,11 +25,11 @@ class OrderFlow:
 
     def fields(self) -> dict:
         """The submission's field values."""
-        return form_plan.values(self.plan, self.answers)
+        return remote_plan.values(self.plan, self.answers)
 
     def total_minor(self) -> int | None:
         """The price of what is chosen (None when free)."""
-        return form_plan.total_minor(self.service, self.fields())
+        return remote_plan.total_minor(self.service, self.fields())
 
     def currency(self) -> str:
         return str(self.service.fee.get("currency") or "CNY")
@@ -51,36 +48,9 @@ class OrderFlow:
             day = self.answers.get((step.key, "day"))
             if day is None:
                 return ()
-            now = now or datetime.now(form_plan.LOCAL_TZ)
-            return form_plan.slot_times(step.field, date.fromisoformat(str(day)), now)
+            now = now or datetime.now(remote_plan.LOCAL_TZ)
+            return remote_plan.slot_times(step.field, date.fromisoformat(str(day)), now)
         return step.options
-
-
-def day_text(iso: str, tr, lang: str) -> str:
-    """'今天 11月24日 星期一' / 'Today, Mon 24 Nov'."""
-    d = date.fromisoformat(iso)
-    today = datetime.now(form_plan.LOCAL_TZ).date()
-    shown = format_skeleton("MMMMEEEEd", d, locale=lang)  # 11月24日周二 / Tue, Nov 24
-    delta = (d - today).days
-    if delta == 0:
-        return tr("day.today", date=shown)
-    if delta == 1:
-        return tr("day.tomorrow", date=shown)
-    return shown
-
-
-def option_text(step: Step, opt: Option, tr, lang: str, pick) -> str:
-    """How one option reads on screen and aloud."""
-    if step.kind == DAY:
-        return day_text(str(opt.value), tr, lang)
-    if step.kind == SLOT:
-        return str(opt.value)
-    if isinstance(opt.value, bool):
-        return tr("answer.yes" if opt.value else "answer.no")
-    text = pick(opt.label) if opt.label else str(opt.value)
-    if opt.price is not None:
-        text = f"{text}  {formatting.money(opt.price, 'CNY', lang)}"
-    return text
 
 
 def answer_text(flow: OrderFlow, step: Step, tr, lang: str, pick) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import inspect
 
 from channel_core.api import problems
 from channel_core.api.context import Portal, portal
-from channel_core.care import checkin
+from channel_core.care import checkin, medication
 from channel_core.catalog import edits
 from channel_core.catalog.catalog import Catalog
 from channel_core.catalog.loader import load_content
@@ -155,6 +155,7 @@ def _create_app(config: PortalConfig) -> Flask:
         auth_views,
         catalog_views,
         matter_views,
+        medication_views,
         upload_views,
         web_views,
     )
@@ -164,6 +165,7 @@ def _create_app(config: PortalConfig) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(agent_queue_views.bp)
+    app.register_blueprint(medication_views.bp)
     app.register_blueprint(upload_views.bp)
     app.register_blueprint(web_views.bp)
     app.register_blueprint(upload_views.web_bp)
@@ -193,6 +195,8 @@ def _create_app(config: PortalConfig) -> Flask:
     deadline = dt_time.fromisoformat(config.checkin_deadline)
     jobs.register("checkin_missed",
                   lambda: checkin.raise_missed(db, state.catalog, deadline), 60.0)
+    jobs.register("medication_due",
+                  lambda: medication.remind_due(db, config.medication_confirm_min), 60.0)
     jobs.register("outbox", lambda: core_jobs.deliver_outbox(db, state.senders),
                   min(config.job_interval_s, 5.0))
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 
+from channel_render.chat import askable_fields, required_photo
 from chatbot.actions.field_values import ChoiceOption
 from portal_client import Field, Service
 from portal_client.i18n import LANGS
 
+__all__ = ["FORM_CHANNEL", "askable_fields", "handoff_service_id", "next_field", "options",
+           "required_photo", "submitted_values"]
 FORM_CHANNEL = "chatbot"
 
 
@@ -22,19 +25,9 @@ def options(field: Field) -> tuple[ChoiceOption, ...]:
                  for c in field.choices)
 
 
-def askable_fields(service: Service) -> tuple[Field, ...]:
-    """Fields the chat can collect: every field but optional photos (chat takes no photos)."""
-    return tuple(f for f in service.fields if not (f.type == "photo" and not f.required))
-
-
 def next_field(service: Service, filled: dict[str, object]) -> Field | None:
     """The first askable field the user has not answered (or skipped) yet."""
     return next((f for f in askable_fields(service) if f.key not in filled), None)
-
-
-def required_photo(service: Service) -> Field | None:
-    """A required photo field, which the chat cannot collect."""
-    return next((f for f in service.fields if f.type == "photo" and f.required), None)
 
 
 def submitted_values(filled: dict[str, object]) -> dict[str, object]:

@@ -17,6 +17,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from channel_render import chat
 from chatbot.actions import catalog_view, field_values, portal
 from chatbot.actions.texts import (
     chat_address,
@@ -130,13 +131,14 @@ class ValidateServiceForm(FormValidationAction):
         return None, {"service_id": None, "service_candidates": [s.id for s in found]}
 
     async def _refusal(self, svc: Service, tracker: Tracker) -> str | None:
-        """Why this service cannot be done in chat for this user (a message key), if so."""
+        """Why this service cannot be done in chat for this user (the message), if so."""
         if catalog_view.FORM_CHANNEL not in svc.channels:
-            return "msg.service_not_on_chat"
-        if catalog_view.required_photo(svc) is not None:
-            return "msg.field_photo_unsupported"
+            return text(tracker, "msg.service_not_on_chat", title=local(tracker, svc.title))
+        photo = catalog_view.required_photo(svc)
+        if photo is not None:
+            return chat.photo_refusal(svc, photo, lang_of(tracker))
         if svc.requires_identity and await _resident_token(tracker) is None:
-            return "msg.identity_required"
+            return chat.identity_refusal(svc, lang_of(tracker))
         return None
 
     async def validate_service_id(self, slot_value: Any, dispatcher: CollectingDispatcher,
@@ -157,16 +159,13 @@ class ValidateServiceForm(FormValidationAction):
             return {"service_id": None}
         title = local(tracker, svc.title)
         if refusal is not None:
-            photo = catalog_view.required_photo(svc)
-            say(dispatcher, tracker, refusal, title=title,
-                label=local(tracker, photo.label) if photo else title)
+            dispatcher.utter_message(text=refusal)
             return {"service_id": None, "form_confirm": "aborted"}
         ref = tracker.get_slot("form_ref") or ""
         if ref.startswith(f"{svc.id}:") and _filled(tracker):
             say(dispatcher, tracker, "msg.form_resume", title=title)
             return {"service_id": svc.id, "service_candidates": None}
-        say(dispatcher, tracker, "msg.form_start", title=title,
-            count=len(catalog_view.askable_fields(svc)))
+        dispatcher.utter_message(text=chat.form_start(svc, lang_of(tracker)))
         return {"service_id": svc.id, "service_candidates": None, "form_fields": {},
                 "form_ref": f"{svc.id}:{uuid.uuid4().hex}", "form_confirm": None}
 
@@ -273,35 +272,8 @@ class ActionAskFormValue(Action):
         field = catalog_view.next_field(svc, _filled(tracker)) if svc else None
         if field is None:
             return []
-        label = local(tracker, field.label)
-        key = "msg.field_prompt" if field.required else "msg.field_prompt_optional"
-        lines = [text(tracker, key, label=label)]
-        if field.help:
-            lines.append(local(tracker, field.help))
-        buttons = []
-        if field.type in ("choice", "multichoice"):
-            names = [local(tracker, c.label) for c in field.choices]
-            numbered = "  ".join(f"{i}. {n}" for i, n in enumerate(names, 1))
-            lines.append(text(tracker, "msg.field_choices", choices=numbered))
-            buttons = [{"title": n, "payload": n} for n in names]
-        elif field.type == "yesno":
-            lines.append(text(tracker, "msg.field_yesno"))
-            buttons = [{"title": text(tracker, k), "payload": text(tracker, k)}
-                       for k in ("msg.yes", "msg.no")]
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        dispatcher.utter_message(**chat.field_prompt(field, lang_of(tracker)).as_message())
         return []
-
-
-def _shown(tracker: Tracker, field: Any, value: Any) -> str:
-    if value is None or value == [] or value == "":
-        return text(tracker, "msg.empty")
-    if field.type == "yesno":
-        return text(tracker, "msg.yes" if value else "msg.no")
-    if field.type in ("choice", "multichoice"):
-        labels = {c.value: local(tracker, c.label) for c in field.choices}
-        values = value if isinstance(value, list) else [value]
-        return "、".join(labels.get(v, str(v)) for v in values)
-    return str(value)
 
 
 class ActionAskFormConfirm(Action):
@@ -319,14 +291,8 @@ class ActionAskFormConfirm(Action):
             return []
         if svc is None:
             return []
-        filled = _filled(tracker)
-        lines = [text(tracker, "msg.form_summary_line", label=local(tracker, f.label),
-                      value=_shown(tracker, f, filled.get(f.key)))
-                 for f in catalog_view.askable_fields(svc)]
-        dispatcher.utter_message(
-            text=text(tracker, "msg.form_confirm", summary="\n".join(lines)),
-            buttons=[{"title": text(tracker, k), "payload": text(tracker, k)}
-                     for k in ("msg.yes", "msg.no")])
+        prompt = chat.confirm_prompt(svc, _filled(tracker), lang_of(tracker))
+        dispatcher.utter_message(**prompt.as_message())
         return []
 
 

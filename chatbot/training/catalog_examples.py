@@ -22,24 +22,46 @@ import yaml
 # NLU language groups: both Chinese scripts train the same "zh" examples.
 NLU_LANGS = {"zh": ("zh_CN", "zh_TW"), "en": ("en",)}
 
+# find_service asks whether a service exists or what it is; start_request asks to do it now.
+# The two families share no lead-in ("我想了解…" vs "我要…"), so the title alone never decides.
+# English titles are either a noun phrase ("Legal aid") or a verb phrase ("Book a guided
+# tour"), and each kind has its own templates; {v} is the workflow's verb ("apply for").
 FIND_TEMPLATES = {
-    "zh": ("有没有{t}", "查找{t}", "找一下{t}", "搜索{t}服务", "{t}这个服务有吗"),
-    "en": ("is there a {t} service", "find {t}", "search for {t}", "I'm looking for {t}",
-           "show me the {t} service"),
+    "zh": ("有没有{t}", "我想了解一下{t}", "介绍一下{t}", "{t}这个服务有吗", "你们能办{t}吗",
+           "查找{t}"),
+    "en": ("is there a {t} service", "tell me about {t}", "do you offer {t}",
+           "I'm looking for {t}", "show me the {t} service", "I'd like to know more about {t}"),
 }
+FIND_VERB_TEMPLATES = ("is there a service to {t}", "can I {t} through this chat",
+                       "do you have a way to {t}", "I'm looking for a way to {t}",
+                       "is it possible to {t} here")
 START_TEMPLATES = {
-    "zh": ("我要办理{t}", "申请{t}", "帮我办{t}", "我想{t}", "现在办理{t}"),
-    "en": ("start {t}", "I want to do {t}", "I need {t}", "begin {t} please",
-           "open a request for {t}"),
+    "zh": ("我要{v}{t}", "帮我{v}{t}", "我想现在{v}{t}", "麻烦给我{v}{t}", "马上{v}{t}"),
+    "en": ("I want to {v} {t}", "please {v} {t} for me", "I'd like to {v} {t} now",
+           "help me {v} {t}", "I need to {v} {t} today"),
 }
+START_VERB_TEMPLATES = ("I want to {t}", "please help me {t}", "I'd like to {t} now",
+                        "I need to {t} today", "can you {t} for me now")
+WORKFLOW_VERBS = {
+    "zh": {"application": "申请", "booking": "预约", "order": "下单"},
+    "en": {"application": "apply for", "booking": "book", "order": "order"},
+}
+DEFAULT_VERB = {"zh": "办理", "en": "start a request for"}
 # Payment services (workflow: payment): "do it" means paying, the pay_bill intent.
 PAY_TEMPLATES = {
-    "zh": ("我要{t}", "帮我{t}", "我想{t}", "现在{t}", "在线{t}"),
+    "zh": ("我要{t}", "帮我{t}", "现在就{t}", "在线{t}", "马上{t}"),
     "en": ("I want to {t}", "{t} now", "help me {t}", "{t} please", "I'd like to {t}"),
 }
 KEYWORD_FIND = {"zh": "有关{t}的服务", "en": "services about {t}"}
 KEYWORD_START = {"zh": "{t}，帮我提交申请", "en": "{t}, please open a request for me"}
 KEYWORD_PAY = {"zh": "{t}，我要缴费", "en": "{t}: I want to pay"}
+# A title is a verb phrase when its second word is one of these ("Report a repair") or its
+# first word is a common service verb ("Get mall e-coupons").
+_VERB_PHRASE_SECOND = frozenset(
+    "a an the my your our with in up about at on from to away out".split())
+_SERVICE_VERBS = frozenset(
+    "apply ask book buy find get join list order pay register rent report sell share top"
+    .split())
 PAYMENT_WORKFLOW = "payment"
 MAX_KEYWORDS = 1
 PER_TITLE = 1  # examples per template family and title: keeps training near two minutes
@@ -132,6 +154,28 @@ def _pick(templates: tuple[str, ...], seed: int, count: int) -> list[str]:
     return [templates[(seed + i) % len(templates)] for i in range(count)]
 
 
+def _english_title(title: str) -> str:
+    """A title as a resident would type it mid-sentence: "Top up your one-card" -> "top up my
+    one-card"."""
+    shown = title[:1].lower() + title[1:]
+    return re.sub(r"\byour\b", "my", shown)
+
+
+def _is_verb_phrase(title: str) -> bool:
+    """Whether an English title reads as an action ("Book a guided tour") or a name."""
+    words = title.lower().split()
+    return len(words) > 1 and (words[1] in _VERB_PHRASE_SECOND or words[0] in _SERVICE_VERBS)
+
+
+def _templates(nlu_lang: str, title: str, paying: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(find, do) templates for one title in one language."""
+    verb_phrase = nlu_lang == "en" and _is_verb_phrase(title)
+    finds = FIND_VERB_TEMPLATES if verb_phrase else FIND_TEMPLATES[nlu_lang]
+    if paying:
+        return finds, PAY_TEMPLATES[nlu_lang]
+    return finds, START_VERB_TEMPLATES if verb_phrase else START_TEMPLATES[nlu_lang]
+
+
 def generate(content_dir: Path) -> GeneratedNlu:
     """Build the catalog-driven examples for find_service, start_request (pay_bill for
     payment services) and ask_question."""
@@ -141,17 +185,18 @@ def generate(content_dir: Path) -> GeneratedNlu:
     for seed, svc in enumerate(services):
         paying = svc.workflow == PAYMENT_WORKFLOW
         do_intent = "pay_bill" if paying else "start_request"
-        do_templates = PAY_TEMPLATES if paying else START_TEMPLATES
         do_keyword = KEYWORD_PAY if paying else KEYWORD_START
         for nlu_lang, content_langs in NLU_LANGS.items():
             titles = {svc.titles[c] for c in content_langs if svc.titles.get(c)}
-            for title in sorted(titles):
-                shown = title if nlu_lang != "en" else title[:1].lower() + title[1:]
+            verb = WORKFLOW_VERBS[nlu_lang].get(svc.workflow, DEFAULT_VERB[nlu_lang])
+            for n, title in enumerate(sorted(titles)):
+                shown = title if nlu_lang != "en" else _english_title(title)
                 span = _annotate(shown, svc.id)
-                for tpl in _pick(FIND_TEMPLATES[nlu_lang], seed, PER_TITLE):
+                finds, does = _templates(nlu_lang, shown, paying)
+                for tpl in _pick(finds, seed + n, PER_TITLE):
                     out.add(nlu_lang, "find_service", tpl.format(t=span))
-                for tpl in _pick(do_templates[nlu_lang], seed, PER_TITLE):
-                    out.add(nlu_lang, do_intent, tpl.format(t=span))
+                for tpl in _pick(does, seed + n, PER_TITLE):
+                    out.add(nlu_lang, do_intent, tpl.format(t=span, v=verb))
             words = [w for c in content_langs for w in svc.keywords.get(c, ()) if w]
             for word in list(dict.fromkeys(words))[:MAX_KEYWORDS]:
                 span = _annotate(word, svc.id if word.lower() in unique else None)

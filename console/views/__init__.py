@@ -9,6 +9,7 @@ from console.views import (  # noqa: F401
     desk,
     finance,
     matter,
+    medication,
     merchant,
     queue,
     workflows,

@@ -51,7 +51,8 @@ def render_editor(service_id: str, body: dict, *, status: int = 200,
         bill_kinds=cf.BILL_KINDS, channels=cf.SERVICE_CHANNELS, choices_text=cf.choices_text,
         versions=[] if is_new else _versions("service", service_id), preview_lang=plang,
         hotline=preview.hotline_script(body, plang), chat=preview.chat_script(body, plang),
-        offered=preview.channel_notes(body), langs=LANGS, shown_on=preview.shown_on,
+        kiosk=preview.kiosk_form(body, plang), tv=preview.tv_plan(body, plang),
+        offered=preview.channel_notes(body), langs=LANGS,
         errs_under=lambda prefix: any(k.startswith(prefix) for k in (errors or {}))), status
 
 

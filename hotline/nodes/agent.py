@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from hotline import messages
 from hotline.call import BaseNode, Call
 from hotline.reply import Ask, Recording, Reply, spell_digits
 from hotline.spoken import Said
+from hotline.state import CallState
+from portal_client import PortalProblem
 
+if TYPE_CHECKING:
+    from hotline.service import Hotline
+
+log = logging.getLogger(__name__)
 CONNECTED = ("bridged", "bridging-in-progress", "hangup")
+# Twilio's QueueResult on the <Enqueue> action → why the caller left (the core's reasons).
+LEFT_BECAUSE = {"bridged": "answered", "bridging-in-progress": "answered", "hangup": "hung_up",
+                "leave": "timeout"}
+MAX_CALLER = 32  # the core keeps caller IDs up to this long (a SIP address is not a phone)
+
+
+def report_waiting(hotline: Hotline, state: CallState, position: int | None = None) -> None:
+    """Tell the agents' desk (through the core) this caller is waiting; never breaks the call."""
+    caller = state.caller if 0 < len(state.caller) <= MAX_CALLER else None
+    try:
+        hotline.client(state.lang).report_waiting_call(
+            state.sid, hotline.config.queue_name, lang=state.lang, caller=caller,
+            topic=state.family, matter_numbers=state.matters, position=position)
+    except PortalProblem as exc:  # the core down or refusing: the caller still waits
+        log.warning("agents' queue: could not report %s waiting: %s", state.sid, exc)
+
+
+def report_left(hotline: Hotline, state: CallState, reason: str) -> None:
+    """Tell the agents' desk the caller left the queue (answered, hung_up, timeout...)."""
+    try:
+        hotline.client(state.lang).report_call_left(state.sid, reason)
+    except PortalProblem as exc:
+        log.warning("agents' queue: could not report %s gone (%s): %s", state.sid, reason, exc)
 
 
 class Agent(BaseNode):
@@ -17,10 +49,12 @@ class Agent(BaseNode):
     agent_key = False
 
     def prompt(self, call: Call) -> Reply:
+        report_waiting(call.hotline, call.state)
         return call.reply(call.t("agent.connecting"), enqueue=True)
 
     def answer(self, call: Call, said: Said) -> Reply:
         result = call.params.get("QueueResult", "")
+        report_left(call.hotline, call.state, LEFT_BECAUSE.get(result, "other"))
         if result in CONNECTED:
             call.state.ended = True
             return call.reply(hangup=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
+from channel_render import phone
 from hotline import fields as kinds
 from hotline.call import BaseNode, Call
-from hotline.menus import page
 from hotline.nodes import caller, identity, prefill
 from hotline.reply import Ask, Reply
 from hotline.spoken import Said, said_briefly, yes_no
@@ -80,27 +80,9 @@ class FieldNode(BaseNode):
 
     def prompt(self, call: Call) -> Reply:
         f = current_field(call)
-        label = call.pick(f.label)
-        lines = []
-        if f.type in ("choice", "multichoice"):
-            lines.append(call.t(f"field.ask.{f.type}", label=label))
-            shown, more = self._page(call, f)
-            for n, i in enumerate(shown, 1):
-                lines.append(call.t("menu.option", label=call.pick(f.choices[i].label), digit=n))
-            if more:
-                lines.append(call.t("menu.more", digit=4))
-        elif f.type == "phone" and caller.phone_of(call.state.caller):
-            lines.append(call.t("field.ask.phone_caller", label=label))
-        elif f.type == "address" and prefill.home_address(call.state):
-            lines.append(call.t("field.ask.address_home", label=label))
-        elif kinds.keyed(f) and f.type == "text":
-            lines.append(call.t("field.ask.digits", label=label))
-        else:
-            lines.append(call.t(f"field.ask.{f.type}", label=label))
-        if f.help:
-            lines.append(call.pick(f.help))
-        if not f.required:
-            lines.append(call.t("field.optional"))
+        lines = phone.field_prompt(f, call.lang, page_number=int(call.state.args.get("page", 0)),
+                                   caller_phone=bool(caller.phone_of(call.state.caller)),
+                                   home_address=bool(prefill.home_address(call.state)))
         hints = call.catalog.hints(call.lang, [service_of(call).id])
         ask = kinds.ask_for(f, call.lang, hints)
         if self._default(call, f):  # "yes" takes the caller's number or home address
@@ -116,9 +98,7 @@ class FieldNode(BaseNode):
         return None
 
     def _page(self, call: Call, f: Field) -> tuple[list[int], bool]:
-        if f.type == "multichoice":
-            return list(range(len(f.choices))), False
-        return page(list(range(len(f.choices))), int(call.state.args.get("page", 0)))
+        return phone.choice_page(f, int(call.state.args.get("page", 0)))
 
     def empty_ok(self, call: Call) -> bool:
         return not current_field(call).required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from channel_render import phone
 from hotline.call import BaseNode, Call
 from hotline.menus import page
 from hotline.nodes import caller
@@ -204,17 +205,8 @@ class ServiceIntro(BaseNode):
         if svc is None:
             return call.go("main", call.t("service.gone"), push=False)
         call.state.family = svc.family
-        lines = [call.t("service.intro", title=call.pick(svc.title),
-                        summary=call.pick(svc.summary))]
-        amount = svc.fee.get("amount")
-        if amount and amount not in ("0", "0.00"):
-            lines.append(call.t("service.fee", amount=amount))
-        if svc.workflow == "info" or not svc.fields:
-            lines.append(call.t("service.info_only"))
-        else:
-            lines.append(call.t("service.start"))
-        lines.append(call.t("menu.back"))
-        return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.start")))
+        return call.reply(*phone.service_intro(svc, call.lang),
+                          ask=Ask(hints=call.hints("words.yes", "words.start")))
 
     def answer(self, call: Call, said: Said) -> Reply:
         svc = call.catalog.services.get(str(call.state.args.get("id")))

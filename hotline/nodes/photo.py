@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from channel_render import phone
 from hotline.call import BaseNode, Call
 from hotline.nodes import caller
 from hotline.nodes.form import FieldNode, current_field, next_field
@@ -54,11 +55,8 @@ class PhotoNode(BaseNode):
 
     def prompt(self, call: Call) -> Reply:
         f = self._field(call)
-        label = call.pick(f.label)
         textable = caller.can_text(caller.phone_of(call.state.caller))
-        lines = [call.t("photo.sms" if textable else "photo.no_sms", label=label),
-                 call.t("photo.keys" if f.required else "photo.keys_optional")]
-        return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.photo",
+        return call.reply(*phone.photo_prompt(f, call.lang, textable=textable), ask=Ask(hints=call.hints("words.yes", "words.photo",
                                                            "words.no", "words.skip")))
 
     def answer(self, call: Call, said: Said) -> Reply:

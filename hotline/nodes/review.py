@@ -3,6 +3,7 @@ needs identity), submitted once, and the matter number said digit by digit."""
 
 from __future__ import annotations
 
+from channel_render import phone
 from hotline import fields as kinds
 from hotline.call import BaseNode, Call
 from hotline.nodes import caller, identity, photo, prefill
@@ -19,12 +20,12 @@ class Review(BaseNode):
         form = call.state.form
         assert form is not None
         svc = service_of(call)
-        lines = [call.t("review.intro", service=call.pick(svc.title))]
+        readback = []
         for f in svc.fields:
             if f.key not in form.answers:
                 continue
             if f.type == "photo":
-                lines.append(call.t("review.photo", label=call.pick(f.label)))
+                readback.append(call.t("review.photo", label=call.pick(f.label)))
                 continue
             value = form.answers[f.key]
             if f.type == "address" and value == prefill.home_address(call.state):
@@ -32,11 +33,11 @@ class Review(BaseNode):
             else:
                 value = kinds.spoken_value(f, value, call.lang, call.t("words.yes_said"),
                                            call.t("words.no_said"))
-            lines.append(call.t("review.item", label=call.pick(f.label), value=value))
-        if self._pin(call):
-            lines.append(call.t("review.keys_pin"))
+            readback.append(call.t("review.item", label=call.pick(f.label), value=value))
+        pin = self._pin(call)
+        lines = phone.review_prompt(svc, call.lang, readback, pin=pin)
+        if pin:
             return call.keys_only(*lines)
-        lines.append(call.t("review.keys"))
         return call.reply(*lines, ask=Ask(hints=call.hints("words.yes", "words.no")))
 
     def _pin(self, call: Call) -> bool:

@@ -116,8 +116,9 @@ class Screen(QWidget):
         self._status_wording = text if callable(text) else None
         shown = text() if callable(text) else text
         self.status.setText(shown)
-        self.status.setProperty("level", level)
-        restyle(self.status)
+        if self.status.property("level") != level:  # a re-polish costs ~30 ms at 1080p
+            self.status.setProperty("level", level)
+            restyle(self.status)
         self.status.setVisible(bool(shown))
 
     def show_error(self, text: str | Wording) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common.i18n import Language, Tr
 
@@ -55,15 +56,16 @@ class FieldEditor(QWidget):
 
 
 EditorFactory = Callable[[Field, Language, QWidget | None], FieldEditor]
-_REGISTRY: dict[str, EditorFactory] = {}
+_REGISTRY: dict[str, EditorFactory] = {}  # editor kind (channel_render.touch) → editor
+_OVERRIDES: dict[str, EditorFactory] = {}  # field type → a medium's own editor
 
 
-def register(*types: str) -> Callable[[type[FieldEditor]], type[FieldEditor]]:
-    """Class decorator: use this editor for these field types."""
+def register(*kinds: str) -> Callable[[type[FieldEditor]], type[FieldEditor]]:
+    """Class decorator: use this editor for these editor kinds (channel_render.touch)."""
 
     def deco(cls: type[FieldEditor]) -> type[FieldEditor]:
-        for t in types:
-            _REGISTRY[t] = cls
+        for kind in kinds:
+            _REGISTRY[kind] = cls
         return cls
 
     return deco
@@ -71,16 +73,17 @@ def register(*types: str) -> Callable[[type[FieldEditor]], type[FieldEditor]]:
 
 def override(field_type: str, factory: EditorFactory) -> None:
     """Let a medium use its own editor for a field type (the TV's remote-driven date, say)."""
-    _REGISTRY[field_type] = factory
+    _OVERRIDES[field_type] = factory
 
 
 def editor_for(field: Field, language: Language, parent: QWidget | None = None,
                overrides: Mapping[str, EditorFactory] | None = None) -> FieldEditor:
-    """A new editor for `field`: the medium's own for its type (`overrides`), else the
-    registered one (unknown types get the text editor, never a crash)."""
+    """A new editor for `field`: the medium's own for its type (`overrides`), else the one
+    registered for its editor kind (unknown types get the keyboard, never a crash)."""
     from qt_common.fields import editors  # noqa: F401 - registers the built-in editors
 
-    factory = (overrides or {}).get(field.type) or _REGISTRY.get(field.type) or _REGISTRY["text"]
+    factory = ((overrides or {}).get(field.type) or _OVERRIDES.get(field.type)
+               or _REGISTRY.get(touch.editor_kind(field)) or _REGISTRY[touch.KEYBOARD])
     return factory(field, language, parent)
 
 
@@ -88,4 +91,4 @@ def supported_types() -> set[str]:
     """Field types with a registered editor."""
     from qt_common.fields import editors  # noqa: F401
 
-    return set(_REGISTRY)
+    return {t for t, kind in touch.EDITOR_KINDS.items() if kind in _REGISTRY} | set(_OVERRIDES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPushButton, QSizePolicy, QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common import formatting
 from qt_common.fields.base import FieldEditor, register
@@ -20,7 +21,7 @@ def _option(parent: QWidget, name: str) -> QPushButton:
     return b
 
 
-@register("choice", "multichoice")
+@register(touch.TILES, touch.MULTI_TILES)
 class ChoiceEditor(FieldEditor):
     """One big toggle button per option; exclusive for choice, several for multichoice."""
 
@@ -71,7 +72,7 @@ class ChoiceEditor(FieldEditor):
         return next(iter(self.buttons.values()), self)
 
 
-@register("yesno")
+@register(touch.YES_NO)
 class YesNoEditor(FieldEditor):
     """Two big buttons: yes and no."""
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common.checks import refusal
 from qt_common.fields.base import EditorFactory, FieldEditor, editor_for
@@ -83,9 +84,7 @@ class FormView(QWidget):
         self.tr_ = Tr(language, "qt")
         lay = QVBoxLayout(self)
         self.rows: dict[str, FieldRow] = {}
-        for f in fields:
-            if medium and (f.hints.get(medium) or {}).get("hidden"):
-                continue  # content says this medium doesn't ask for it
+        for f in touch.shown_fields(fields, medium):  # content may hide some on a medium
             row = FieldRow(f, language, self, editors)
             row.editor.changed.connect(lambda key=f.key: self._edited(key))
             lay.addWidget(row)

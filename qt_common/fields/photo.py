@@ -11,6 +11,7 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common.fields.base import EditorFactory, FieldEditor, register
 from qt_common.i18n import Language
@@ -21,7 +22,7 @@ UPLOAD_PREFIX = "upload:"
 Run = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], object]
 
 
-@register("photo")
+@register(touch.PHOTO)
 class PhotoFallback(FieldEditor):
     """Explains that staff will collect the photo (for media with no upload path).
 

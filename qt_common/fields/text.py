@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common import formatting
 from qt_common.fields.base import FieldEditor, register
@@ -17,7 +18,7 @@ MAX_LENGTH = {"text": 200, "address": 200, "longtext": 2000, "phone": 16, "idcar
               "number": 20, "money": 14}
 
 
-@register("text")
+@register(touch.KEYBOARD)
 class TextEditor(FieldEditor):
     """One line typed on the on-screen keyboard (pinyin for Chinese)."""
 
@@ -49,7 +50,7 @@ class TextEditor(FieldEditor):
         return self.edit
 
 
-@register("address")
+@register(touch.ADDRESS)
 class AddressEditor(TextEditor):
     """An address typed, or the signed-in household's address offered as one button."""
 
@@ -73,7 +74,7 @@ class AddressEditor(TextEditor):
         self.use_household.setText(self.tr_("address.use_household", address=self._offered))
 
 
-@register("longtext")
+@register(touch.LONG_TEXT)
 class LongTextEditor(FieldEditor):
     """Several lines typed on the on-screen keyboard."""
 
@@ -108,7 +109,7 @@ class LongTextEditor(FieldEditor):
         return self.edit
 
 
-@register("phone")
+@register(touch.PHONE_PAD)
 class PhoneEditor(TextEditor):
     """A phone number on the numeric keypad."""
 
@@ -119,7 +120,7 @@ class PhoneEditor(TextEditor):
         self.edit.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
 
 
-@register("idcard")
+@register(touch.ID_PAD)
 class IdCardEditor(TextEditor):
     """A resident ID number on the keypad (digits and the X check character)."""
 
@@ -130,7 +131,7 @@ class IdCardEditor(TextEditor):
         return text or None
 
 
-@register("number", "money")
+@register(touch.NUMBER_PAD)
 class NumberEditor(TextEditor):
     """A number (or an amount of money) on the keypad, with its bounds shown as a hint."""
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from channel_render import touch
 from portal_client.types import Field
 from qt_common import formatting
 from qt_common.fields.base import FieldEditor, register
@@ -60,7 +61,7 @@ def _add_months(d: date, n: int) -> date:
     return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
 
 
-@register("date")
+@register(touch.CALENDAR)
 class DateEditor(FieldEditor):
     """Year, month and day steppers plus 'today' / 'tomorrow', kept within the field's bounds."""
 
@@ -143,7 +144,7 @@ class DateEditor(FieldEditor):
         return self.day.plus
 
 
-@register("time")
+@register(touch.TIME)
 class TimeEditor(FieldEditor):
     """Hour and minute steppers (minutes in quarter hours)."""
 
@@ -193,7 +194,7 @@ class TimeEditor(FieldEditor):
         return self.hour.plus
 
 
-@register("datetime")
+@register(touch.DATE_TIME)
 class DateTimeEditor(FieldEditor):
     """A date editor and a time editor; the value needs both."""
 

@@ -11,12 +11,13 @@ pytestmark = pytest.mark.postgres
 
 
 def _terminate_backends(url: str) -> int:
-    """What a PostgreSQL restart does to every open connection of one database."""
+    """What a PostgreSQL restart does to every open connection of one database (waiting
+    until each backend has exited, as after a restart: no race with the next request)."""
     name = url.rsplit("/", 1)[1]
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         killed = conn.execute(sa.text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name}).scalar_one()
     admin.dispose()
     return int(killed)

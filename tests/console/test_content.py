@@ -75,7 +75,8 @@ def test_adding_a_field_and_previewing_every_channel(app):
     r = tc.post(EDIT, data=data)
     assert r.status_code == 200
     hotline = re.search(r'id="preview-hotline".*?</ol>', r.text, re.S).group(0)
-    assert "Choose the Urgency:" in hotline and "for Urgent press 1." in hotline
+    # The hotline's own prompts (hotline.po), as a caller hears them.
+    assert "Urgency, choose one:" in hotline and "For Urgent, press 1." in hotline
     assert "Photo" not in hotline  # hidden on the hotline by the service's hints
     chat = re.search(r'id="preview-chatbot".*?</section>', r.text, re.S).group(0)
     assert "Can wait" in chat

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from channel_render import remote_plan
+from channel_render.remote_plan import CHOICE, DAY, DIGITS, LOCAL_TZ, MULTI, SLOT, plan_for
 from portal_client.types import Field, Service
-from tv_app import form_plan
-from tv_app.form_plan import CHOICE, DAY, DIGITS, LOCAL_TZ, MULTI, SLOT, plan_for
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "services"
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=LOCAL_TZ)
@@ -39,10 +39,10 @@ def test_canteen_meal_is_all_lists_with_the_household_address():
     answers = {("meal_date", None): "2026-11-24", ("meal", None): "lunch",
                ("set_meal", None): "a", ("quantity", None): 3, ("dietary", None): [],
                ("delivery", None): "deliver"}
-    values = form_plan.values(p, answers)
+    values = remote_plan.values(p, answers)
     assert values == {"address": ADDRESS, "meal_date": "2026-11-24", "meal": "lunch",
                       "set_meal": "a", "quantity": 3, "delivery": "deliver"}
-    assert form_plan.total_minor(p.service, values) == 4500
+    assert remote_plan.total_minor(p.service, values) == 4500
 
 
 def test_datetime_is_a_day_then_an_hour_slot_and_phone_is_digits():
@@ -50,10 +50,10 @@ def test_datetime_is_a_day_then_an_hour_slot_and_phone_is_digits():
     kinds = [(s.key, s.kind, s.part) for s in p.steps]
     assert ("service_time", DAY, "day") in kinds and ("service_time", SLOT, "slot") in kinds
     assert ("phone", DIGITS, None) in kinds
-    slots = form_plan.slot_times(p.steps[1].field, NOW.date(), NOW)
+    slots = remote_plan.slot_times(p.steps[1].field, NOW.date(), NOW)
     assert [o.value for o in slots][0] == "11:00"  # not within the hour, never in the past
     answers = {("service_time", "day"): "2026-11-25", ("service_time", "slot"): "14:00"}
-    assert form_plan.values(p, answers)["service_time"] == "2026-11-25T14:00"
+    assert remote_plan.values(p, answers)["service_time"] == "2026-11-25T14:00"
 
 
 def test_required_free_text_or_id_number_needs_a_call_back():
@@ -74,16 +74,16 @@ def test_required_free_text_or_id_number_needs_a_call_back():
     (field(type="text"), None),
 ])
 def test_digit_only_fields(f, expect):
-    assert form_plan.digit_bounds(f) == expect
+    assert remote_plan.digit_bounds(f) == expect
 
 
 def test_day_lists_stay_short_and_sensible():
     today = date(2026, 11, 24)
-    long_ahead = form_plan.day_options(field(type="date", min="today+1d", max="today+180d"), today)
+    long_ahead = remote_plan.day_options(field(type="date", min="today+1d", max="today+180d"), today)
     assert len(long_ahead) == 14 and long_ahead[0].value == "2026-11-25"
-    past = form_plan.day_options(field(type="date", min="today-30d", max="today"), today)
+    past = remote_plan.day_options(field(type="date", min="today-30d", max="today"), today)
     assert past[0].value == "2026-11-24" and len(past) == 14  # latest first
-    assert form_plan.day_options(field(type="date", min="today+3d", max="today+1d"), today) == ()
+    assert remote_plan.day_options(field(type="date", min="today+3d", max="today+1d"), today) == ()
 
 
 def test_numbers_money_and_skipped_optional_fields():
@@ -100,5 +100,5 @@ def test_numbers_money_and_skipped_optional_fields():
     p = plan_for(svc, None, NOW)
     assert [(s.key, s.kind) for s in p.steps] == [("a", CHOICE), ("b", DIGITS), ("c", DIGITS)]
     assert p.skipped == ("d",)
-    assert form_plan.api_value(p.steps[1], "42") == 42
-    assert form_plan.api_value(p.steps[2], "120") == "120.00"
+    assert remote_plan.api_value(p.steps[1], "42") == 42
+    assert remote_plan.api_value(p.steps[2], "120") == "120.00"

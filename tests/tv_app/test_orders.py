@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.conftest import client_for, staff_client
@@ -10,7 +10,11 @@ from tests.tv_app.checks import screen_ok
 from tests.tv_app.conftest import BACK, DOWN, OK
 
 PIN, UID = "135790", "A1B2C3D4"  # 王秀英's one-card (content/demo/people.yaml)
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def today() -> date:
+    """The community's date now (asked at use: a run may cross local midnight)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def card(app):
@@ -87,7 +91,9 @@ def test_meal_order_paid_once_by_one_card(tv, live_server):
     orders = canteen.queue(service_id="ordering.canteen-meal")["items"]
     assert len(orders) == 1
     m = canteen.matter(orders[0]["number"])
-    assert m.fields == {"meal_date": TODAY.isoformat(), "meal": "lunch", "set_meal": "b",
+    day = today()  # "today" was picked on the TV moments ago, perhaps before local midnight
+    assert m.fields["meal_date"] in (day.isoformat(), (day - timedelta(days=1)).isoformat())
+    assert m.fields == {"meal_date": m.fields["meal_date"], "meal": "lunch", "set_meal": "b",
                         "quantity": 2, "dietary": ["low_salt"], "delivery": "deliver",
                         "address": "阳光花园 3 号楼 2 单元 501"}
     assert m.amount_minor == 2400 and m.raw["channel"] == "tv"
@@ -150,7 +156,7 @@ def test_free_booking_with_digits_and_time_slots(tv, live_server):
     assert len(items) == 1
     m = staff.matter(items[0]["number"])
     assert m.fields["phone"] == "13800000001"
-    assert date.fromisoformat(m.fields["start_date"]) >= TODAY
+    assert date.fromisoformat(m.fields["start_date"]) >= today() - timedelta(days=1)
 
 
 def test_free_text_service_offers_a_call_back(tv, live_server):

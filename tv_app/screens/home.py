@@ -74,6 +74,7 @@ class HomeScreen(Screen):
         def done(status: HomeStatus) -> None:
             self.status = status
             self._texts()
+            self.app.medicine_due(status.due_doses)
 
         self.app.run(self.app.backend.home_status, done, lambda _e: self._texts())
 

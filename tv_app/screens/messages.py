@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal_client import InboxItem, Matter
+from portal_client import Dose, InboxItem, Matter
 from qt_common import formatting
 from tv_app.backend import LOCAL_TZ, Notice
 from tv_app.remote import Key
@@ -131,20 +131,31 @@ class NoticeList(ListScreen):
 
 
 class ReminderList(ListScreen):
-    """Reminders: the community's reminder notices, the inbox's reminders, appointments."""
+    """Reminders: today's medicine doses first (OK marks one taken), then appointments, the
+    inbox's reminders and the community's reminder notices."""
 
     kind = "reminders"
 
     def load(self) -> list:
         b = self.app.backend
+        doses = b.medication_today()
         notices = [n for n in b.notices() if n.kind == "reminder"]
-        inbox = [m for m in b.inbox() if not m.kind.startswith("matter_")]
+        # Medicine reminders are the doses above; the inbox list still has each message.
+        inbox = [m for m in b.inbox() if not m.kind.startswith("matter_")
+                 and m.kind != "medication"]
         hospital = {s.id for s in b.call(lambda c: c.services(theme="hospital"))}
         visits = [m for m in b.my_matters() if m.is_open and m.service_id in hospital]
-        return [*visits, *inbox, *notices]
+        return [*doses, *visits, *inbox, *notices]
 
     def row(self, e) -> Row:
         pick = self.app.language.pick
+        if isinstance(e, Dose):
+            text = self.tr_("reminders.dose", time=e.time, medicine=e.medicine,
+                            dose=e.dose or self.tr_("medication.prescribed"),
+                            state=self.tr_("reminders.taken" if e.taken
+                                           else "reminders.not_taken"))
+            said = text if e.taken else self.spoken(text, self.tr_("reminders.ok_marks"))
+            return Row(text, speech=said, marked=e.taken)
         if isinstance(e, Matter):
             return Row(self.tr_("reminders.appointment", service=pick(e.service_title),
                                when=appointment_time(e)))
@@ -153,7 +164,9 @@ class ReminderList(ListScreen):
         return Row(pick(e.title))
 
     def open_entry(self, e) -> None:
-        if isinstance(e, Matter):
+        if isinstance(e, Dose):
+            self.take(e)
+        elif isinstance(e, Matter):
             self.app.open(MatterDetail(self.app, e))
         elif isinstance(e, InboxItem):
             open_inbox_item(self, e)
@@ -161,6 +174,19 @@ class ReminderList(ListScreen):
             pick = self.app.language.pick
             self.app.open(DetailScreen(self.app, pick(e.title), self.when(e.published),
                                        pick(e.body)))
+
+    def take(self, dose: Dose) -> None:
+        """OK on a dose: record it taken at the core, then say so."""
+        if dose.taken:
+            self.app.hint(self.tr_("reminders.already_taken"))
+            return
+        self.app.run(lambda: self.app.backend.mark_dose_taken(dose.id), self._taken)
+
+    def _taken(self, dose: Dose) -> None:
+        self.entries = [dose if isinstance(e, Dose) and e.id == dose.id else e
+                        for e in self.entries]
+        self._loaded(self.entries)
+        self.app.hint(self.tr_("reminders.marked", medicine=dose.medicine))
 
 
 def history_text(tr, kind: str) -> str:

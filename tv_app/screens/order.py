@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from channel_render import remote_plan
+from channel_render.remote_plan import DIGITS, MULTI, Plan, option_text
 from portal_client import Matter, Service
 from qt_common import formatting
-from tv_app import form_plan
-from tv_app.flow import OrderFlow, option_text
-from tv_app.form_plan import DIGITS, MULTI, Plan
+from tv_app.flow import OrderFlow
 from tv_app.remote import Key
 from tv_app.screens.base import Screen
 from tv_app.widgets import DigitBox, PagedRows, Row
@@ -64,7 +64,7 @@ class ServiceIntro(Screen):
     def _loaded(self, service: Service) -> None:
         self.service = service
         h = self.app.household
-        self.plan = form_plan.plan_for(service, h.address if h else None)
+        self.plan = remote_plan.plan_for(service, h.address if h else None)
         lang, pick = self.app.language.lang, self.app.language.pick
         self.title.setText(pick(service.title))
         self.summary.setText(pick(service.summary))
@@ -272,7 +272,7 @@ class StepScreen(Screen):
         if self.busy:
             return
         self.busy = True  # the core checks the value (phone formats, patterns) in its words
-        value = form_plan.api_value(s, typed)
+        value = remote_plan.api_value(s, typed)
         service_id = self.flow.service.id
 
         def checked(errors: dict) -> None:

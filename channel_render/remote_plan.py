@@ -1,14 +1,16 @@
 """How a catalog service's fields are asked with a remote: one step per field, lists and digits.
 
-Qt-free. Choices, yes/no, small numbers, days and time slots become lists picked with the
-arrows; phone numbers, digit codes and larger numbers are typed on the digit keys; the
-household's address is filled in from the box's household. A required field the remote
-cannot give (free text, a photo, an ID number with an X) makes the plan a call-back offer.
+The TV app asks with this plan, and the console previews the TV with it. Choices, yes/no,
+small numbers, days and time slots become lists picked with the arrows; phone numbers, digit
+codes and larger numbers are typed on the digit keys; the household's address is filled in
+from the box's household. A required field the remote cannot give (free text, a photo, an ID
+number with an X) makes the plan a call-back offer.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -219,6 +221,38 @@ def plan_for(service: Service, address: str | None, now: datetime | None = None)
             continue
         steps.extend(found)
     return Plan(service, tuple(steps), fixed, tuple(skipped), tuple(blockers))
+
+
+def day_text(iso: str, tr: Callable[..., str], lang: str) -> str:
+    """'今天 11月24日 星期一' / 'Today, Mon 24 Nov' (`tr`: the TV's texts, tv.po)."""
+    from babel.dates import format_skeleton
+
+    d = date.fromisoformat(iso)
+    today = datetime.now(LOCAL_TZ).date()
+    shown = format_skeleton("MMMMEEEEd", d, locale=lang)  # 11月24日周二 / Tue, Nov 24
+    delta = (d - today).days
+    if delta == 0:
+        return tr("day.today", date=shown)
+    if delta == 1:
+        return tr("day.tomorrow", date=shown)
+    return shown
+
+
+def option_text(step: Step, opt: Option, tr: Callable[..., str], lang: str,
+                pick: Callable[[dict], str]) -> str:
+    """How one option reads on screen and aloud (`tr`: the TV's texts, tv.po)."""
+    from babel.numbers import format_currency
+
+    if step.kind == DAY:
+        return day_text(str(opt.value), tr, lang)
+    if step.kind == SLOT:
+        return str(opt.value)
+    if isinstance(opt.value, bool):
+        return tr("answer.yes" if opt.value else "answer.no")
+    text = pick(opt.label) if opt.label else str(opt.value)
+    if opt.price is not None:
+        text = f"{text}  {format_currency(Decimal(str(opt.price)), 'CNY', locale=lang)}"
+    return text
 
 
 def api_value(step: Step, raw: object) -> object:
