@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The community's clock: "today" in a test (date.today(), a kiosk's date picker) is the
+# core's local day (Asia/Shanghai), whatever zone the machine runs in. Without this, runs
+# between 16:00 and 24:00 UTC disagree with the core about the date.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
 
 from channel_core.config import ROOT, PortalConfig  # noqa: E402
 
