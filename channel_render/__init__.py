@@ -6,3 +6,7 @@ editor per field), and the console's content editor previews a service with the 
 functions, so a preview cannot drift from what residents meet. Only portal_client's typed
 messages and translations are used: no Qt, no Flask, no Twilio, no Rasa (Python 3.10).
 """
+
+from channel_render.bounds import resolve_date_bound
+
+__all__ = ["resolve_date_bound"]

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from channel_render.bounds import resolve_date_bound
 from portal_client.types import Field, Service
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -24,7 +25,6 @@ MAX_LIST_NUMBER = 12  # numbers up to this many options are a list, larger ones 
 MAX_DAYS = 14  # a day list never longer than two weeks
 SLOT_HOURS = tuple(range(8, 20))  # bookable hours shown for time/datetime fields
 _DIGIT_PATTERN = re.compile(r"^\^?(?:\\d|\[0-9\])(?:\{(\d+)(?:,(\d+))?\}|(\+))\$?$")
-_DATE_BOUND = re.compile(r"^today([+-]\d+)d$|^today$")
 _DT_BOUND = re.compile(r"^now(?:([+-]\d+)([mhd]))?$")
 
 
@@ -84,18 +84,6 @@ def digit_bounds(f: Field) -> tuple[int, int] | None:
     return None
 
 
-def _date_bound(value: object, today: date) -> date | None:
-    if not isinstance(value, str):
-        return None
-    m = _DATE_BOUND.match(value)
-    if m:
-        return today + timedelta(days=int(m.group(1) or 0))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _dt_bound(value: object, now: datetime) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -106,8 +94,8 @@ def _dt_bound(value: object, now: datetime) -> datetime | None:
         n, unit = int(m.group(1)), m.group(2)
         return now + {"m": timedelta(minutes=n), "h": timedelta(hours=n),
                       "d": timedelta(days=n)}[unit]
-    if _DATE_BOUND.match(value):
-        d = _date_bound(value, now.date())
+    if value.startswith("today"):  # a date bound: midnight of that day
+        d = resolve_date_bound(value, now.date())
         return datetime.combine(d, time(0), LOCAL_TZ) if d else None
     try:
         dt = datetime.fromisoformat(value)
@@ -119,8 +107,8 @@ def _dt_bound(value: object, now: datetime) -> datetime | None:
 def day_options(f: Field, today: date) -> tuple[Option, ...]:
     """At most two weeks of the days a date field allows: all of a short range, else the
     first ones from today (or from its start), or the latest ones when it lies in the past."""
-    lo = _date_bound(f.min, today)
-    hi = _date_bound(f.max, today)
+    lo = resolve_date_bound(f.min, today)
+    hi = resolve_date_bound(f.max, today)
     if lo is not None and hi is not None and hi < lo:
         return ()
     if hi is not None and hi <= today and (lo is None or lo < today):

@@ -61,7 +61,7 @@ def display(f: Field | None, value: Any,
         return _choice_label(f, value), None
     if f.type == "multichoice":
         values = value if isinstance(value, list | tuple) else [value]
-        return "、".join(_choice_label(f, v) for v in values), None
+        return i18n.list_text(_choice_label(f, v) for v in values), None
     if f.type == "yesno":
         yes = value is True or str(value).lower() in ("true", "yes", "1")
         return i18n.tr("form.yes" if yes else "form.no"), None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_timedelta
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import g, request, session
 
@@ -45,6 +47,11 @@ def text_of(texts: dict | None) -> str:
 
 def babel_locale() -> str:
     return {"zh_CN": "zh_Hans_CN", "zh_TW": "zh_Hant_TW", "en": "en"}[current_lang()]
+
+
+def list_text(items: Iterable[object]) -> str:
+    """Names or labels as this language writes a list ('甲、乙和丙', 'A, B, and C')."""
+    return format_list([str(i) for i in items], locale=babel_locale())
 
 
 def parse_time(value: str | datetime | None) -> datetime | None:

@@ -47,7 +47,8 @@ def _template_globals() -> dict[str, Any]:
     return {"_": i18n.tr, "text_of": i18n.text_of, "lang": i18n.current_lang(),
             "staff": current_staff(), "when": i18n.when, "day": i18n.day,
             "duration": i18n.duration, "money": i18n.money, "money_text": i18n.money_text,
-            "percent": i18n.percent, "number": i18n.number, "dept_name": _department_name,
+            "percent": i18n.percent, "number": i18n.number, "list_text": i18n.list_text,
+            "dept_name": _department_name,
             "payments_mounted": payments_mounted}
 
 

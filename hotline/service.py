@@ -86,13 +86,16 @@ class Hotline:
         key = self.audio.ensure(text, self.voice(lang))
         return f"{self.public_base()}{request.script_root}/hotline/audio/{key}.wav"
 
-    def render(self, state: CallState, reply: Reply) -> str:
+    def _urls(self, state: CallState) -> twilio_api.Urls:
         voice = f"{request.script_root}/hotline/voice"  # the blueprint's paths (see webhooks)
-        urls = twilio_api.Urls(
+        return twilio_api.Urls(
             action=f"{voice}/step?n={state.step}", redirect=f"{voice}/step?n={state.step}&r=1",
             queue_wait=f"{voice}/queue/wait", transcribed=f"{voice}/transcribed",
             recorded=f"{voice}/recorded")
-        return twilio_api.voice_twiml(reply, urls, self.voice, self.config.queue_name,
+
+    def render(self, state: CallState, reply: Reply) -> str:
+        return twilio_api.voice_twiml(reply, self._urls(state), self.voice,
+                                      self.config.queue_name,
                                       self._audio_url if self.audio else None)
 
     # --- webhooks ---------------------------------------------------------------------
@@ -139,6 +142,26 @@ class Hotline:
             reply = dispatch(call, said, redirected)
             state.step += 1
             step.answer = self.render(state, reply)
+            return step.answer
+
+    def apology(self, params: Mapping[str, str]) -> str:
+        """A webhook broke: apologise and queue the caller for an agent the way the agent
+        node does (on the agents' desk; hold and leaving reported), said with <Say>."""
+        sid = params.get("CallSid", "")
+        known = self.store.load(sid)
+        with self.store.step(sid, f"e{known.step if known else 1}") as step:
+            if step.kept is not None:
+                return step.kept
+            state = step.state or CallState(
+                sid=sid, caller=params.get("From") or params.get("Caller") or "",
+                lang=self.config.default_lang, step=1)
+            state.node, state.args, state.misses = "agent", {}, 0  # its action: Agent.answer
+            agent.report_waiting(self, state)
+            reply = Reply(lines=(gettext("hotline", "error.apology", state.lang),),
+                          enqueue=True, lang=state.lang)
+            step.state = state
+            step.answer = twilio_api.voice_twiml(reply, self._urls(state), self.voice,
+                                                 self.config.queue_name)
             return step.answer
 
     def queue_wait(self, params: Mapping[str, str]) -> str:

@@ -86,9 +86,14 @@ def _apology(exc: Exception):
                             "hotline.inbound_sms"):
         return Response("", status=500)  # Twilio retries callbacks; nothing to say
     h = hotline()
-    lang = h.config.default_lang
-    t = Translator("hotline", lang)
-    return _twiml(twilio_api.apology_twiml(t("error.apology"), h.voice(lang), h.config.queue_name))
+    try:
+        return _twiml(h.apology(request.form))
+    except Exception:  # noqa: BLE001 - the call store itself failing: still reach an agent
+        log.exception("hotline apology could not be kept for the call")
+        lang = h.config.default_lang
+        t = Translator("hotline", lang)
+        return _twiml(twilio_api.apology_twiml(t("error.apology"), h.voice(lang),
+                                               h.config.queue_name))
 
 
 @bp.post("/voice")

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from channel_render import resolve_date_bound
 from portal_client.types import Field
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{8,15})$")
@@ -23,7 +24,6 @@ MAX_LENGTH = {"text": 200, "longtext": 2000, "address": 200, "photo": 500}
 TEXT_TYPES = ("text", "longtext", "address", "phone", "idcard", "photo")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_DATE_BOUND = re.compile(r"^today([+-]\d+)d$|^today$")
 COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")  # whose "today" date bounds mean, as at the core
 
 
@@ -52,19 +52,6 @@ def idcard_ok(value: str, today: date | None = None) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17].upper()
-
-
-def date_bound(value: object, today: date) -> date | None:
-    """A catalog date bound ('today', 'today+30d', 'today-1d' or ISO) as a date."""
-    if not isinstance(value, str):
-        return None
-    m = _DATE_BOUND.match(value)
-    if m:
-        return date.fromordinal(today.toordinal() + int(m.group(1) or 0))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _text(f: Field, raw: object) -> Refusal | None:
@@ -128,7 +115,7 @@ def refusal(f: Field, value: object, today: date | None = None) -> Refusal | Non
         except ValueError:
             return Refusal("check.date")
         today = today or community_today()
-        lo, hi = date_bound(f.min, today), date_bound(f.max, today)
+        lo, hi = resolve_date_bound(f.min, today), resolve_date_bound(f.max, today)
         if lo is not None and day < lo:
             return Refusal("check.date_min", {"min": lo.isoformat()})
         if hi is not None and day > hi:

@@ -214,7 +214,13 @@ class Backend:
         """Today's check-in, the number of unread inbox messages, medicine now due."""
         status = self.call(lambda c: c.check_in_status())
         unread = self.call(lambda c: c.inbox(unread=True))
-        due = tuple(d for d in self.medication_today() if d.reminded and not d.taken)
+        try:
+            doses = self.medication_today()
+        except PortalUnavailable:
+            raise  # the server is down: the home screen shows it is offline
+        except PortalProblem:
+            doses = []  # only the medicine list failed: still show check-in and messages
+        due = tuple(d for d in doses if d.reminded and not d.taken)
         return HomeStatus(bool(status.get("checked_in")), status.get("at"), len(unread), due)
 
     # --- the durable queue: SOS and check-in -------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from channel_core.catalog.schema import (
+    LOCAL_TZ,
     FieldDef,
     ServiceDef,
     resolve_date_bound,
@@ -15,7 +15,6 @@ from channel_core.catalog.schema import (
 )
 from portal_client.i18n import gettext, pick
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_LEN = {"text": 200, "longtext": 2000, "address": 200, "photo": 500}
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{8,15})$")
 _PHOTO = re.compile(r"^(https?://\S+|upload:[A-Za-z0-9_-]{8,64})$")
@@ -39,7 +38,7 @@ def idcard_ok(value: str) -> bool:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > datetime.now(LOCAL_TZ).date():
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17].upper()

@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from channel_render import touch
+from channel_render import resolve_date_bound, touch
 from portal_client.types import Field
 from qt_common import formatting
 from qt_common.fields.base import FieldEditor, register
 from qt_common.i18n import Language
 
-_BOUND = re.compile(r"^today([+-]\d+)d$|^today$")
 MINUTE_STEP = 15
-
-
-def resolve_bound(value: object, today: date) -> date | None:
-    """A catalog date bound ('today', 'today+30d', 'today-1d' or ISO) as a date."""
-    if not isinstance(value, str):
-        return None
-    m = _BOUND.match(value)
-    if m:
-        return today + timedelta(days=int(m.group(1) or 0))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class Stepper(QWidget):
@@ -69,8 +54,8 @@ class DateEditor(FieldEditor):
                  today: date | None = None) -> None:
         super().__init__(field, language, parent)
         self.today = today or date.today()
-        self.lo = resolve_bound(field.min, self.today)
-        self.hi = resolve_bound(field.max, self.today)
+        self.lo = resolve_date_bound(field.min, self.today)
+        self.hi = resolve_date_bound(field.max, self.today)
         self._value: date | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -66,3 +66,20 @@ def test_other_departments_have_no_medication_page(app):
     r = tc.get("/console/medication")
     assert r.status_code == 403
     assert "Only elder-care and health-centre staff" in r.text
+
+
+def test_elders_are_listed_as_the_reader_writes_a_list(app):
+    from channel_core.identity.models import Household, Resident
+
+    with app.extensions["portal"].db.session() as s:
+        hid = s.query(Household.id).filter_by(address=H1).scalar()
+        s.add(Resident(name="李桂兰", household_id=hid, is_elder=True))
+    tc = app.test_client()
+    console_sign_in(tc, "zhao.min")
+    path = household_path(tc)
+    for lang, shown in (("en", "王秀英 and 李桂兰"), ("zh_CN", "王秀英和李桂兰"),
+                        ("zh_TW", "王秀英和李桂兰")):
+        index = tc.get(f"/console/medication?lang={lang}").text
+        assert f"<td>{shown}</td>" in index, lang
+        assert f'<p class="muted">{shown} · ' in tc.get(path).text, lang
+    assert "、" not in tc.get("/console/medication?lang=en").text

@@ -124,3 +124,47 @@ def test_the_core_down_never_breaks_the_call(hotline_app, twilio, caplog):
         hotline_app.wsgi_app = down.wsgi_app
     assert down.calls == 3  # joined, holding, answered: each tried once
     assert sum("agents' queue" in r.getMessage() for r in caplog.records) == 3
+
+
+def _broken(*_args, **_kwargs):
+    raise RuntimeError("a bug in the flow")
+
+
+def test_an_apology_puts_the_caller_on_the_desk_like_any_wait(hotline_app, twilio, monkeypatch):
+    call = twilio.call(ELDER).start()
+    monkeypatch.setattr(hotline_app.extensions["hotline"].nodes["main"], "answer", _broken)
+    call.press("1")  # the main menu breaks: an apology, then the agents' queue
+    assert call.hears("抱歉，系统出现问题，正在为您转接人工服务")
+    enqueue = call.doc.find("Enqueue")
+    assert enqueue.get("waitUrl") == "/hotline/voice/queue/wait"
+    assert enqueue.get("action").startswith("/hotline/voice/step?n=")
+    agent = hotline_app.test_client()
+    console_sign_in(agent, "zhang.wei")
+    row = _row(agent.get("/console/desk/calls").text, call.sid)
+    assert row and "王秀英" in row and "Pick up" in row
+
+    _hold(call, position=1, waited=10)
+    assert call.hears("您现在排在第1位")
+    assert "number 1 in the queue" in _row(agent.get("/console/desk/calls").text, call.sid)
+    call.agent_answers()
+    assert call.ended
+    assert _row(agent.get("/console/desk/calls").text, call.sid) is None
+    hotline = client_for(hotline_app, "hotline")
+    assert hotline.queued_call(call.sid).left_reason == "answered"
+
+
+def test_a_call_that_breaks_at_once_still_waits_on_the_desk(hotline_app, twilio, monkeypatch):
+    import hotline.service
+
+    monkeypatch.setattr(hotline.service, "look_up", _broken)  # caller ID lookup breaks
+    call = twilio.call("+8613900000304").start()
+    assert call.hears("抱歉，系统出现问题") and call.doc.find("Enqueue") is not None
+    agent = hotline_app.test_client()
+    console_sign_in(agent, "zhao.min")
+    row = _row(agent.get("/console/desk/calls").text, call.sid)
+    assert row and "13900000304" in row
+
+    call.wait_in_queue(200)  # no agent in time: left, then the usual alternatives
+    assert call.hears("工作人员都在忙")
+    assert client_for(hotline_app, "hotline").queued_call(call.sid).left_reason == "timeout"
+    assert _row(agent.get("/console/desk/calls").text, call.sid) is None

@@ -6,12 +6,17 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
+import pytest
+
+from channel_core.care import medication
 from channel_core.care.checkin import LOCAL_TZ
 from channel_core.care.medication import remind_due
 from channel_core.jobs import core_jobs
+from portal_client.types import PortalUnavailable
 from tests.conftest import client_for, staff_client
 from tests.tv_app.checks import screen_ok
 from tests.tv_app.conftest import BACK, OK
+from tests.tv_app.netproxy import Proxy
 
 H1 = "阳光花园 3 号楼 2 单元 501"  # STB-DEMO-0001
 
@@ -86,3 +91,35 @@ def test_due_dose_alerts_once_and_ok_marks_it_taken(tv_factory, live_server):
     assert "已经记下已服" in tv.app.window.hint.text()
     tv.press(BACK)
     tv.wait_screen("messages")
+
+
+def test_home_keeps_check_in_and_unread_when_only_medication_fails(tv, live_server, monkeypatch):
+    def broken(*_a, **_kw):
+        raise RuntimeError("medication store broken")
+
+    monkeypatch.setattr(medication, "today_doses", broken)  # the core answers 500 there only
+    box = client_for(live_server.app, "tv")
+    box.sign_in_box("STB-DEMO-0001")
+    box.check_in()
+    box.submit_matter("gov.policy-enquiry", {"topic": "medical", "question": "医保报销"}, "tv")
+    run_core_jobs(live_server.app)  # its status notice reaches the household's inbox
+    unread = len(box.inbox(unread=True))
+    assert unread > 0
+    home = tv.app.home_screen
+    home.refresh()
+    tv.wait(lambda: home.status is not None and home.status.checked_in)
+    assert home.status.unread == unread and home.status.due_doses == ()
+    assert "今天已报平安" in home.checkin.text() and f"{unread}条未读" in home.messages.text()
+    assert tv.app.care.reachable is not False and home.banner.property("level") == "ok"
+
+
+def test_home_status_still_fails_when_the_server_drops_the_medication_answer(
+        tv_factory, live_server):
+    proxy = Proxy(live_server.server.server_port).up()
+    tv = tv_factory(proxy.url)
+    tv.wait(lambda: tv.app.home_screen.status is not None)  # the start's own refresh is done
+    proxy.swallow(b"/medication/today")
+    with pytest.raises(PortalUnavailable):
+        tv.app.backend.home_status()
+    assert proxy.swallowed == 1
+    proxy.down()
