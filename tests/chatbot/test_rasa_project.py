@@ -60,12 +60,13 @@ def cross_validate(lang: str, work: Path) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.timeout(3000)  # five trainings per language; cached by input hash afterwards
-# Known gap, measured 2026-12-06 on the current data: zh 0.942, en 0.942.
-# The hand-written intents have 25-40
-# examples each and no pretrained embeddings; they need more examples (issue 7).
-@pytest.mark.xfail(reason="intent micro-F1 below the 0.95 target (zh 0.942, en 0.942)",
-                   strict=False)
-@pytest.mark.parametrize("lang", ["zh", "en"])
+# Measured 2026-12-06 on the current data: zh 0.957 (met), en 0.946 (known gap of issue 7:
+# general how-to questions vs ask_question, problem reports vs ask_question).
+@pytest.mark.parametrize("lang", [
+    "zh",
+    pytest.param("en", marks=pytest.mark.xfail(
+        reason="en intent micro-F1 0.946, below the 0.95 target", strict=False)),
+])
 def test_intent_micro_f1_per_language(lang: str, tmp_path: Path, chatbot_model: Path) -> None:
     report = cross_validate(lang, tmp_path)
     micro = report.get("micro avg", {}).get("f1-score", report.get("accuracy"))
