@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from channel_render.bounds import resolve_date_bound
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.types import Field, Service
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 CHOICE, MULTI, DIGITS, DAY, SLOT = "choice", "multi", "digits", "day", "slot"
 MAX_LIST_NUMBER = 12  # numbers up to this many options are a list, larger ones are typed
 MAX_DAYS = 14  # a day list never longer than two weeks
@@ -96,12 +95,12 @@ def _dt_bound(value: object, now: datetime) -> datetime | None:
                       "d": timedelta(days=n)}[unit]
     if value.startswith("today"):  # a date bound: midnight of that day
         d = resolve_date_bound(value, now.date())
-        return datetime.combine(d, time(0), LOCAL_TZ) if d else None
+        return datetime.combine(d, time(0), COMMUNITY_TZ) if d else None
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=LOCAL_TZ)
+    return dt if dt.tzinfo else dt.replace(tzinfo=COMMUNITY_TZ)
 
 
 def day_options(f: Field, today: date) -> tuple[Option, ...]:
@@ -130,7 +129,7 @@ def slot_times(f: Field, day: date, now: datetime) -> tuple[Option, ...]:
     hi = _dt_bound(f.max, now)
     out = []
     for h in SLOT_HOURS:
-        at = datetime.combine(day, time(h), LOCAL_TZ)
+        at = datetime.combine(day, time(h), COMMUNITY_TZ)
         if at >= lo and (hi is None or at <= hi):
             out.append(Option(f"{h:02d}:00"))
     return tuple(out)
@@ -188,7 +187,7 @@ def _steps_for(f: Field, now: datetime) -> tuple[Step, ...] | None:
 
 def plan_for(service: Service, address: str | None, now: datetime | None = None) -> Plan:
     """The TV's plan for `service` given the household's address."""
-    now = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
+    now = (now or datetime.now(COMMUNITY_TZ)).astimezone(COMMUNITY_TZ)
     steps: list[Step] = []
     fixed: dict = {}
     skipped: list[str] = []
@@ -216,7 +215,7 @@ def day_text(iso: str, tr: Callable[..., str], lang: str) -> str:
     from babel.dates import format_skeleton
 
     d = date.fromisoformat(iso)
-    today = datetime.now(LOCAL_TZ).date()
+    today = datetime.now(COMMUNITY_TZ).date()
     shown = format_skeleton("MMMMEEEEd", d, locale=lang)  # 11月24日周二 / Tue, Nov 24
     delta = (d - today).days
     if delta == 0:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import g, request, session
 
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import LANGS, Translator, normalize_lang, pick
 
 DOMAIN = "console"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def current_lang() -> str:
@@ -67,7 +66,7 @@ def when(value: str | datetime | None, fmt: str = "short") -> str:
     dt = parse_time(value)
     if dt is None:
         return ""
-    return format_datetime(dt, fmt, tzinfo=LOCAL_TZ, locale=babel_locale())
+    return format_datetime(dt, fmt, tzinfo=COMMUNITY_TZ, locale=babel_locale())
 
 
 def day(value: str | date | None) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+from channel_render.clock import COMMUNITY_TZ
 from channel_render.phone import (  # how fields are asked: shared with the console's preview
     DIGIT_TYPES,
     MAX_MULTI,
@@ -30,7 +30,6 @@ from portal_client.types import Field
 __all__ = ["DIGIT_TYPES", "MAX_MULTI", "SPEECH_TYPES", "Parsed", "ask_for", "can_ask",
            "digit_hints", "hidden", "hotline_hints", "keyed", "parse", "spoken_value", "today"]
 SPEECH_TYPES = ("text", "longtext", "address")
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # What a recogniser is told to expect for each keyed type (word lists of hotline.po).
 VOCABULARY = {"money": ("words.yuan",), "idcard": ("words.letter_x",),
               "date": ("words.relative_days", "words.months", "words.date_marks"),
@@ -81,7 +80,7 @@ def _words(key: str, lang: str) -> tuple[str, ...]:
 
 def today() -> date:
     """Today where the community is (what 'tomorrow' and a date without a year mean)."""
-    return datetime.now(LOCAL_TZ).date()
+    return datetime.now(COMMUNITY_TZ).date()
 
 
 def _dated(digits: str, t: str) -> str | None:

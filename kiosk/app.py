@@ -61,12 +61,14 @@ def build(config: KioskConfig, warm_pinyin: bool = True) -> KioskWindow:
 
 
 def shutdown(win: KioskWindow) -> None:
-    """Close the window and release the worker, voice and local store."""
+    """Close the window, release the worker, voice and local store, and free the widgets
+    (a closed window is only hidden: every later app-wide restyle would still walk it)."""
     ctx = win.ctx
     win.close()
     ctx.worker.shutdown()
     ctx.speaker.close()
     ctx.backend.close()
+    win.deleteLater()
 
 
 def run(server_url: str, token: str, kiosk_id: str = "kiosk-1", location: str | dict = "",

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 from qt_common import formatting
-from qt_common.checks import COMMUNITY_TZ, PHONE
+from qt_common.checks import PHONE
 
 if TYPE_CHECKING:
     from kiosk.catalog import Catalog

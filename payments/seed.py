@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import yaml
 from sqlalchemy import select
 
 from channel_core.config import PortalConfig
 from channel_core.db import Database
 from channel_core.identity.models import Card, StaffUser
+from channel_render.clock import community_today
 from payments import payees
 from payments.bills import loader
 from payments.ledger import (
@@ -54,5 +53,5 @@ def seed(db: Database, config: PortalConfig) -> list[str]:
                                         OPENING_BALANCE, memo="demo opening balance",
                                         meta={"card": card.uid, "method": "counter"}))
             topped += 0 if t.replayed else 1
-        bills = loader.load(s, config.content_dir, people, date.today())
+        bills = loader.load(s, config.content_dir, people, community_today())
     return [f"payments: {len(book.billers)} billers, {topped} wallets funded, {bills} bills"]

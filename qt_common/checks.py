@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from channel_render import resolve_date_bound
+from channel_render.clock import community_today
 from portal_client.types import Field
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{8,15})$")
@@ -24,12 +24,6 @@ MAX_LENGTH = {"text": 200, "longtext": 2000, "address": 200, "photo": 500}
 TEXT_TYPES = ("text", "longtext", "address", "phone", "idcard", "photo")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")  # whose "today" date bounds mean, as at the core
-
-
-def community_today() -> date:
-    """Today's date where the community is (the core resolves 'today' bounds there)."""
-    return datetime.now(COMMUNITY_TZ).date()
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
-from zoneinfo import ZoneInfo
 
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 from portal_client.types import PortalProblem, PortalUnavailable
 from tv_app.config import CHANNEL, TvConfig
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # the HTTP client is imported on first use, after the first f
     from portal_client.payments import Bill, BilledOrder, PaymentIntent, Receipt
 
 T = TypeVar("T")
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # the community's day (the core's check-in day too)
 SOS_SERVICE = "gov.sos"
 # SOS workflow states after which help is no longer on its way (a new press raises anew).
 SOS_DONE_STATES = ("resolved", "closed", "false_alarm")
@@ -103,7 +102,7 @@ class FlushReport:
 
 def local_day(now: datetime | None = None) -> str:
     """Today in the community's time zone, ISO."""
-    return (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).date().isoformat()
+    return (now or datetime.now(COMMUNITY_TZ)).astimezone(COMMUNITY_TZ).date().isoformat()
 
 
 def is_down(exc: Exception) -> bool:

@@ -48,7 +48,7 @@ class OrderFlow:
             day = self.answers.get((step.key, "day"))
             if day is None:
                 return ()
-            now = now or datetime.now(remote_plan.LOCAL_TZ)
+            now = now or datetime.now(remote_plan.COMMUNITY_TZ)
             return remote_plan.slot_times(step.field, date.fromisoformat(str(day)), now)
         return step.options
 

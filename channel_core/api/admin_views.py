@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import yaml
 from apiflask import APIBlueprint
@@ -28,8 +27,8 @@ from channel_core.errors import BadRequest, Forbidden, NotFound, Unauthorized, V
 from channel_core.identity import service as identity
 from channel_core.identity.models import AuditEntry, Resident, StaffUser
 from channel_core.matters.models import Matter, MatterEvent
+from channel_render.clock import COMMUNITY_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 bp = APIBlueprint("admin", __name__, url_prefix="/api/v1", tag="Staff")
 EDITOR_ROLES = ("admin", "editor", "supervisor")
 
@@ -203,14 +202,14 @@ def resident_by_phone(phone: str):
 
 def _range() -> tuple[datetime, datetime]:
     """The requested calendar days in Asia/Shanghai, as a UTC-aware interval."""
-    today = datetime.now(LOCAL_TZ).date()
+    today = datetime.now(COMMUNITY_TZ).date()
     try:
         d_to = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
         d_from = (date.fromisoformat(request.args["from"]) if request.args.get("from")
                   else d_to - timedelta(days=29))
     except ValueError as exc:
         raise BadRequest("problem.query.date") from exc
-    return (datetime.combine(d_from, time.min, LOCAL_TZ), datetime.combine(d_to, time.max, LOCAL_TZ))
+    return (datetime.combine(d_from, time.min, COMMUNITY_TZ), datetime.combine(d_to, time.max, COMMUNITY_TZ))
 
 
 def _local_day(col, dialect: str):

@@ -33,8 +33,8 @@ from channel_core.identity import service as identity
 from channel_core.matters import search as matter_search
 from channel_core.matters import service as matters
 from channel_core.matters.models import URGENT_ORDER, Matter, MatterEvent
-from channel_core.matters.validate import LOCAL_TZ
 from channel_core.workflows import engine
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import normalize_lang, pick
 
 bp = APIBlueprint("matters", __name__, url_prefix="/api/v1", tag="Matters")
@@ -104,8 +104,8 @@ def matter_json(session, m: Matter, a: Actor | None, lg: str,
 def _today_left(now: datetime | None = None) -> tuple[datetime, datetime]:
     """Now, and the end of today in the community's time zone (both UTC-aware)."""
     now = now or datetime.now(UTC)
-    local = now.astimezone(LOCAL_TZ)
-    day_ends = datetime.combine(local.date() + timedelta(days=1), time.min, LOCAL_TZ)
+    local = now.astimezone(COMMUNITY_TZ)
+    day_ends = datetime.combine(local.date() + timedelta(days=1), time.min, COMMUNITY_TZ)
     return now, day_ends.astimezone(UTC)
 
 

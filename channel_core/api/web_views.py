@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -14,11 +13,11 @@ from channel_core.errors import PortalError
 from channel_core.identity import service as identity
 from channel_core.matters import service as matters
 from channel_core.workflows import engine
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 
 bp = Blueprint("web", __name__, template_folder="templates")
 LANG_NAMES = (("zh_CN", "简体"), ("zh_TW", "繁體"), ("en", "English"))
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _page(template: str, title_key: str, **ctx) -> str:
@@ -42,7 +41,7 @@ def track(number: str):
                 label = (pick(wf.states[e.to_state].label.model_dump(), lg)
                          if e.to_state in wf.states else gettext("core", f"web.event.{e.kind}", lg))
                 history.append({"label": label, "note": e.note if e.kind in ("reply", "transition") else None,
-                                "at": e.at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")})
+                                "at": e.at.astimezone(COMMUNITY_TZ).strftime("%Y-%m-%d %H:%M")})
             label, nxt = matters.state_label(s, m, lg)
             return _page("web/track.html", "web.track.title", matter=m, state=label,
                          next_step=nxt, history=history,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,13 +14,13 @@ from channel_core.catalog.catalog import Catalog
 from channel_core.db import Database, utcnow
 from channel_core.identity.models import Household, Resident
 from channel_core.matters import service as matters
+from channel_render.clock import COMMUNITY_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MISSED_SERVICE = "gov.daily-checkin-missed"
 
 
 def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(LOCAL_TZ).date()
+    return (now or utcnow()).astimezone(COMMUNITY_TZ).date()
 
 
 def check_in(session: Session, household_id: int, resident_id: int | None,
@@ -55,7 +54,7 @@ def raise_missed(db: Database, catalog: Catalog, deadline: time,
     """After today's deadline, one matter per elder household with a TV box that has not
     checked in (idempotent: the client_ref names the household and day)."""
     now = now or utcnow()
-    local = now.astimezone(LOCAL_TZ)
+    local = now.astimezone(COMMUNITY_TZ)
     if local.time() < deadline or catalog.service(MISSED_SERVICE) is None:
         return []
     day = local.date()
@@ -77,7 +76,7 @@ def raise_missed(db: Database, catalog: Catalog, deadline: time,
                             .order_by(CheckIn.day.desc()).limit(1))
             fields = {"note": f"{day.isoformat()} {deadline.strftime('%H:%M')}"}
             if last is not None:
-                fields["last_checkin"] = last.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+                fields["last_checkin"] = last.astimezone(COMMUNITY_TZ).strftime("%Y-%m-%dT%H:%M")
             sub = matters.Submission(
                 service_id=MISSED_SERVICE, fields=fields, channel="tv", lang="zh_CN",
                 contact_name=name, contact_phone=phone,

@@ -14,12 +14,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from channel_core.actors import Actor
-from channel_core.care.checkin import LOCAL_TZ, local_today
+from channel_core.care.checkin import local_today
 from channel_core.care.models import MedicationDose, MedicationSchedule
 from channel_core.db import Database, utcnow
 from channel_core.errors import Forbidden, NotFound, ValidationFailed
 from channel_core.identity.models import Household, Resident
 from channel_core.notify.outbox import Notice, enqueue
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import LANGS, gettext
 
 # The departments that look after elders' medicines (staff of others may not set them up).
@@ -178,7 +179,7 @@ def _applies(s: MedicationSchedule, day: date) -> bool:
 
 def due_moment(day: date, hhmm: str) -> datetime:
     """A local time of day on a local day, as an aware datetime."""
-    return datetime.combine(day, time.fromisoformat(hhmm), LOCAL_TZ)
+    return datetime.combine(day, time.fromisoformat(hhmm), COMMUNITY_TZ)
 
 
 @cache

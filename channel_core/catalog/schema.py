@@ -6,11 +6,11 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # the community's clock: 'today' and 'now' bounds mean it
+from channel_render.clock import COMMUNITY_TZ
+
 LANGS = ("zh_CN", "zh_TW", "en")
 FAMILIES = ("gov", "property", "payment", "ordering", "housekeeping", "themed")
 THEMES = ("mall", "school", "hospital", "transport", "tourism")
@@ -135,11 +135,11 @@ class FieldDef(Strict):
             if self.type == "date":
                 if not isinstance(bound, str):
                     raise ValueError(f"field {self.key}: date bounds are 'today[+Nd]' or ISO")
-                resolve_date_bound(bound, datetime.now(LOCAL_TZ).date())
+                resolve_date_bound(bound, datetime.now(COMMUNITY_TZ).date())
             elif self.type == "datetime":
                 if not isinstance(bound, str):
                     raise ValueError(f"field {self.key}: datetime bounds are 'now[+Nh]' or ISO")
-                resolve_datetime_bound(bound, datetime.now(LOCAL_TZ))
+                resolve_datetime_bound(bound, datetime.now(COMMUNITY_TZ))
             elif self.type in ("number", "money"):
                 if isinstance(bound, str):
                     try:

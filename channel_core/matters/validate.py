@@ -7,12 +7,12 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from channel_core.catalog.schema import (
-    LOCAL_TZ,
     FieldDef,
     ServiceDef,
     resolve_date_bound,
     resolve_datetime_bound,
 )
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 
 MAX_LEN = {"text": 200, "longtext": 2000, "address": 200, "photo": 500}
@@ -38,7 +38,7 @@ def idcard_ok(value: str) -> bool:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > datetime.now(LOCAL_TZ).date():
+    if born.year < 1900 or born > datetime.now(COMMUNITY_TZ).date():
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17].upper()
@@ -64,7 +64,7 @@ def _bound(v: float | str | None) -> Decimal | None:
 
 def clean_field(f: FieldDef, raw: object, today: date | None = None) -> object:
     """The canonical value of one field, or FieldError naming what is wrong."""
-    today = today or datetime.now(LOCAL_TZ).date()
+    today = today or datetime.now(COMMUNITY_TZ).date()
     t = f.type
     if t in ("text", "longtext", "address", "phone", "idcard", "photo"):
         if not isinstance(raw, str | int) or isinstance(raw, bool):
@@ -127,15 +127,15 @@ def clean_field(f: FieldDef, raw: object, today: date | None = None) -> object:
         except ValueError as exc:
             raise FieldError("field.datetime") from exc
         if value_dt.tzinfo is None:
-            value_dt = value_dt.replace(tzinfo=LOCAL_TZ)
-        now = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
+            value_dt = value_dt.replace(tzinfo=COMMUNITY_TZ)
+        now = datetime.now(COMMUNITY_TZ).replace(second=0, microsecond=0)
         lo_dt = resolve_datetime_bound(f.min, now) if isinstance(f.min, str) else None
         hi_dt = resolve_datetime_bound(f.max, now) if isinstance(f.max, str) else None
         if lo_dt and value_dt < lo_dt:
             raise FieldError("field.datetime_min", min=lo_dt.strftime("%Y-%m-%d %H:%M"))
         if hi_dt and value_dt > hi_dt:
             raise FieldError("field.datetime_max", max=hi_dt.strftime("%Y-%m-%d %H:%M"))
-        return value_dt.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+        return value_dt.astimezone(COMMUNITY_TZ).strftime("%Y-%m-%dT%H:%M")
     if t == "choice":
         allowed = {c.value for c in f.choices}
         if not isinstance(raw, str) or raw not in allowed:

@@ -9,7 +9,7 @@ from datetime import datetime
 from werkzeug.datastructures import MultiDict
 
 from channel_core.catalog.schema import FieldDef, ServiceDef
-from channel_core.matters.validate import LOCAL_TZ
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 
 DOMAIN = "open311"
@@ -126,7 +126,7 @@ def _as_date(raw: str) -> str:
     except ValueError:
         return raw
     if moment.tzinfo is not None:
-        moment = moment.astimezone(LOCAL_TZ)
+        moment = moment.astimezone(COMMUNITY_TZ)
     return moment.date().isoformat()
 
 

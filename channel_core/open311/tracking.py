@@ -15,11 +15,11 @@ from channel_core.db import utcnow
 from channel_core.errors import ValidationFailed
 from channel_core.matters import numbers
 from channel_core.matters.models import Matter, MatterEvent
-from channel_core.matters.validate import LOCAL_TZ
 from channel_core.open311.attributes import DOMAIN
 from channel_core.open311.intake import INTAKE_EVENT
 from channel_core.workflows import engine
 from channel_core.workflows.schema import WorkflowDef
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.i18n import gettext, pick
 
 MAX_SPAN = timedelta(days=90)
@@ -71,7 +71,7 @@ def _moment(raw: str, name: str, lang: str) -> datetime:
         value = datetime.fromisoformat(raw.strip())
     except ValueError as exc:
         raise ValidationFailed(errors={name: gettext(DOMAIN, "error.datetime", lang)}) from exc
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+    return value if value.tzinfo else value.replace(tzinfo=COMMUNITY_TZ)
 
 
 def parse_query(args: MultiDict, lang: str, now: datetime | None = None) -> RequestQuery:
@@ -136,7 +136,7 @@ def _events(session: Session, ids: Sequence[int]) -> tuple[dict[int, dict], dict
 
 
 def _w3c(moment: datetime | None) -> str | None:
-    return moment.astimezone(LOCAL_TZ).isoformat(timespec="seconds") if moment else None
+    return moment.astimezone(COMMUNITY_TZ).isoformat(timespec="seconds") if moment else None
 
 
 def describe(session: Session, catalog: Catalog, found: Sequence[Matter],

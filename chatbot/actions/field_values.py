@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from channel_render.clock import community_today
 from portal_client.i18n import gettext
 
 DOMAIN = "chatbot"
@@ -104,7 +105,7 @@ def number(text: str) -> str:
 
 def iso_date(text: str, today: date | None = None) -> str:
     """ISO date for 2024-5-1, 2024/05/01, 2024年5月1日, today/明天/后天; else the text as is."""
-    today = today or date.today()
+    today = today or community_today()
     norm = _norm(text)
     if norm in _RELATIVE_DAYS:
         return (today + timedelta(days=_RELATIVE_DAYS[norm])).isoformat()

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, current_app, render_template, request
 
+from channel_render.clock import community_today
 from console import charts, core_api, i18n
 from console.reference import reference
 from console.staff import api, current_staff
@@ -20,7 +21,7 @@ STATS_CACHED = 64
 
 def date_range(args: Any) -> tuple[str, str, str | None]:
     """(from, to, error key): defaults to the last 30 days; bad or reversed dates are refused."""
-    today = date.today()
+    today = community_today()
     try:
         d_to = date.fromisoformat(args["to"]) if args.get("to") else today
         d_from = date.fromisoformat(args["from"]) if args.get("from") else d_to - timedelta(days=29)

@@ -25,7 +25,7 @@ CARD_UID = re.compile(r"^[0-9A-Fa-f]{8,20}$")
 
 def last_closed_day() -> str:
     """Yesterday in Beijing time: the latest day whose 00:00 cut-off has passed."""
-    return (datetime.now(i18n.LOCAL_TZ).date() - timedelta(days=1)).isoformat()
+    return (datetime.now(i18n.COMMUNITY_TZ).date() - timedelta(days=1)).isoformat()
 
 
 def _day(value: str | None) -> str | None:

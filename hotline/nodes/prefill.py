@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from channel_render.clock import COMMUNITY_TZ
 from hotline.fields import hotline_hints
 from hotline.nodes.caller import phone_of
 from hotline.state import CallState
 from portal_client.types import Field, Service
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def home_address(state: CallState) -> str | None:
@@ -59,7 +57,7 @@ def answers(state: CallState, svc: Service) -> dict:
     smallest quantity, a choice's only option, and content editors' `hints.hotline.quick`
     defaults (see `quick_default`)."""
     out: dict = {}
-    today = datetime.now(LOCAL_TZ).date()
+    today = datetime.now(COMMUNITY_TZ).date()
     for f in svc.fields:
         default = quick_default(f, state, today)
         if default is not None:

@@ -11,6 +11,7 @@ from channel_core.catalog.schema import BILL_KINDS
 from channel_core.db import utcnow
 from channel_core.identity.models import Household, Resident
 from channel_core.notify.outbox import Notice, enqueue
+from channel_render.clock import community_today
 from payments.bills.models import Bill, BillPayment, BillReminder
 from payments.cards import service as cards
 from payments.errors import BillOverpay, BillSettled, BillUnknown, InvalidAmount
@@ -60,7 +61,7 @@ def find_by_household(session: Session, household_id: int, *, open_only: bool = 
 def bill_json(bill: Bill, lang: str, payees: PayeeBook, today: date | None = None,
               *, private: bool = True) -> dict:
     """A bill in one language; without `private` the household address is left out."""
-    today = today or date.today()
+    today = today or community_today()
     owed = max(0, bill.outstanding)
     if bill.kind == ORDERS:
         biller = gettext("payments", "bill.biller.orders", lang)
@@ -220,7 +221,7 @@ def remind_overdue(session: Session, payees: PayeeBook, today: date | None = Non
                    now: datetime | None = None) -> int:
     """Queue one reminder per overdue bill per week to the household's inbox (and the
     primary resident's phone by SMS); returns how many bills were reminded."""
-    today = today or date.today()
+    today = today or community_today()
     now = now or utcnow()
     week = _iso_week(today)
     overdue = session.scalars(select(Bill).where(
@@ -256,7 +257,7 @@ def remind_overdue(session: Session, payees: PayeeBook, today: date | None = Non
 
 
 def due_soon(session: Session, household_id: int, days: int = 7, today: date | None = None) -> list[Bill]:
-    today = today or date.today()
+    today = today or community_today()
     return list(session.scalars(select(Bill).where(
         Bill.household_id == household_id, Bill.paid < Bill.amount,
         Bill.due_date <= today + timedelta(days=days)).order_by(Bill.due_date)))

@@ -19,6 +19,7 @@ from channel_core.api.context import (
 )
 from channel_core.errors import BadRequest, Forbidden
 from channel_core.identity import service as identity
+from channel_render.clock import COMMUNITY_TZ
 from payments import receipts
 from payments.cards import service as cards
 from payments.matters import fire, lock_for_payment
@@ -131,9 +132,7 @@ def _when(name: str) -> datetime | None:
     except ValueError as exc:
         raise BadRequest("problem.payment.date_format") from exc
     if value.tzinfo is None:
-        from payments.settlement.service import SHANGHAI
-
-        value = value.replace(tzinfo=SHANGHAI)
+        value = value.replace(tzinfo=COMMUNITY_TZ)
     return value
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from channel_core.db import utcnow
+from channel_render.clock import COMMUNITY_TZ
 from payments.context import Payments
 from payments.errors import SettlementOpen
 from payments.ledger import BANK_PAYOUTS, FEES, create_transfer, ensure_account, move
@@ -33,7 +33,6 @@ from payments.ledger.sql import insert_ignore, table_of
 from payments.money import Money
 from payments.settlement.models import SettlementDay, SettlementStatement
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A day is settled a few minutes after its cut-off, so a payment that began at 23:59:59 and
 # committed just after midnight is in the ledger before the day's entries are read.
 GRACE = timedelta(minutes=5)
@@ -44,13 +43,13 @@ E, T, A = table_of(LedgerEntry), table_of(LedgerTransfer), table_of(LedgerAccoun
 
 def window(day: date) -> tuple[datetime, datetime]:
     """[00:00, 24:00) of a Shanghai business day, in UTC."""
-    start = datetime.combine(day, time(0), SHANGHAI)
+    start = datetime.combine(day, time(0), COMMUNITY_TZ)
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def business_day(at: datetime) -> date:
     """The Shanghai business day an instant falls in."""
-    return at.astimezone(SHANGHAI).date()
+    return at.astimezone(COMMUNITY_TZ).date()
 
 
 def last_closed_day(now: datetime | None = None) -> date:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from channel_render import resolve_date_bound, touch
+from channel_render.clock import community_today
 from portal_client.types import Field
 from qt_common import formatting
 from qt_common.fields.base import FieldEditor, register
@@ -53,7 +54,7 @@ class DateEditor(FieldEditor):
     def __init__(self, field: Field, language: Language, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(field, language, parent)
-        self.today = today or date.today()
+        self.today = today or community_today()
         self.lo = resolve_date_bound(field.min, self.today)
         self.hi = resolve_date_bound(field.max, self.today)
         self._value: date | None = None

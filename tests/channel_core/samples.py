@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from channel_core.matters.validate import LOCAL_TZ
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.types import Field, Service
 
 VALID_ID = "11010519491231002X"
@@ -28,7 +28,7 @@ def sample_value(f: Field) -> object:
     if t == "date":
         from channel_core.catalog.schema import resolve_date_bound
 
-        today = datetime.now(LOCAL_TZ).date()  # the community's date, as the core checks
+        today = datetime.now(COMMUNITY_TZ).date()  # the community's date, as the core checks
         lo = resolve_date_bound(f.min, today) if isinstance(f.min, str) else None
         hi = resolve_date_bound(f.max, today) if isinstance(f.max, str) else None
         d = today + timedelta(days=1)
@@ -40,7 +40,7 @@ def sample_value(f: Field) -> object:
     if t == "time":
         return "10:30"
     if t == "datetime":
-        return (datetime.now(LOCAL_TZ) + timedelta(days=2)).replace(hour=10, minute=0).strftime(
+        return (datetime.now(COMMUNITY_TZ) + timedelta(days=2)).replace(hour=10, minute=0).strftime(
             "%Y-%m-%dT%H:%M")
     if t in ("number", "money"):
         lo = Decimal(str(f.min)) if f.min is not None else Decimal("1")

@@ -60,5 +60,5 @@ def test_bounds_are_checked_on_the_community_clock_not_the_machines(utc_machine,
 
 
 def test_the_core_has_one_community_zone():
-    assert validate.LOCAL_TZ is schema.LOCAL_TZ
-    assert str(schema.LOCAL_TZ) == "Asia/Shanghai"
+    assert validate.COMMUNITY_TZ is schema.COMMUNITY_TZ
+    assert str(schema.COMMUNITY_TZ) == "Asia/Shanghai"

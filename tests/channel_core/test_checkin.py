@@ -2,7 +2,8 @@
 
 from datetime import datetime, time, timedelta
 
-from channel_core.care.checkin import LOCAL_TZ, local_today, raise_missed
+from channel_core.care.checkin import local_today, raise_missed
+from channel_render.clock import COMMUNITY_TZ
 from tests.conftest import client_for, staff_client
 
 
@@ -13,7 +14,7 @@ def test_checkin_once_a_day_and_missed_checkin_raises_one_matter(any_app):
     assert tv1.check_in()["created"] is True
     assert tv1.check_in()["created"] is False
     assert tv1.check_in_status()["checked_in"]
-    local_noon = datetime.combine(local_today(), time(12, 0), LOCAL_TZ)
+    local_noon = datetime.combine(local_today(), time(12, 0), COMMUNITY_TZ)
     before = raise_missed(state.db, state.catalog, time(23, 59), now=local_noon - timedelta(hours=12))
     assert before == []
     raised = raise_missed(state.db, state.catalog, time(10, 0), now=local_noon)

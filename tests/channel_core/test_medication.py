@@ -8,11 +8,12 @@ from datetime import datetime, time
 import pytest
 from sqlalchemy import func, select
 
-from channel_core.care.checkin import LOCAL_TZ, local_today
+from channel_core.care.checkin import local_today
 from channel_core.care.medication import remind_due
 from channel_core.care.models import MedicationDose, MedicationSchedule
 from channel_core.jobs import core_jobs
 from channel_core.notify.models import InboxMessage, OutboxMessage
+from channel_render.clock import COMMUNITY_TZ
 from portal_client import PortalProblem
 from tests.conftest import client_for, staff_client
 
@@ -21,7 +22,7 @@ H2 = "阳光花园 5 号楼 1 单元 302"  # STB-DEMO-0002, zh_TW
 
 
 def at(hh: int, mm: int) -> datetime:
-    return datetime.combine(local_today(), time(hh, mm), LOCAL_TZ)
+    return datetime.combine(local_today(), time(hh, mm), COMMUNITY_TZ)
 
 
 def household_id(staff, address: str) -> int:
@@ -174,9 +175,9 @@ def test_a_late_evening_dose_survives_midnight(app):
     db = app.extensions["portal"].db
     with db.session() as s:  # set up two days ago
         s.scalars(select(MedicationSchedule)).one().created_at = datetime.combine(
-            yesterday - timedelta(days=1), time(9, 0), LOCAL_TZ)
-    late_evening = datetime.combine(yesterday, time(23, 58, 30), LOCAL_TZ)
-    just_after = datetime.combine(local_today(), time(0, 0, 30), LOCAL_TZ)
+            yesterday - timedelta(days=1), time(9, 0), COMMUNITY_TZ)
+    late_evening = datetime.combine(yesterday, time(23, 58, 30), COMMUNITY_TZ)
+    just_after = datetime.combine(local_today(), time(0, 0, 30), COMMUNITY_TZ)
     assert run_jobs(app, late_evening) == 0
     assert run_jobs(app, just_after) == 1  # yesterday's 23:59, within the late limit
     assert run_jobs(app, just_after + timedelta(minutes=1)) == 0
@@ -197,7 +198,7 @@ def test_a_schedule_set_up_after_midnight_does_not_remind_last_night(app):
 
     staff = staff_client(app, "zhao.min")
     hid = household_id(staff, H1)
-    just_after = datetime.combine(local_today(), time(0, 0, 30), LOCAL_TZ)
+    just_after = datetime.combine(local_today(), time(0, 0, 30), COMMUNITY_TZ)
     set_up(staff, hid, times=["23:59"])
     with app.extensions["portal"].db.session() as s:
         s.scalars(select(MedicationSchedule)).one().created_at = just_after

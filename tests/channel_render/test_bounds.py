@@ -47,7 +47,7 @@ def test_tv_days_and_kiosk_checks_agree_on_a_bounded_field():
 
 
 def test_datetime_bound_of_a_day_is_its_midnight():
-    now = datetime(2026, 2, 27, 9, 30, tzinfo=remote_plan.LOCAL_TZ)
+    now = datetime(2026, 2, 27, 9, 30, tzinfo=remote_plan.COMMUNITY_TZ)
     f = Field(key="at", type="datetime", required=True, label={"en": "When"}, min="today+1d")
     days = [o.value for o in remote_plan.datetime_days(f, now)]
     assert days[0] == "2026-02-28"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import yaml
 
 from channel_core.config import ROOT
-from console.i18n import LOCAL_TZ
+from channel_render.clock import COMMUNITY_TZ
 from tests.conftest import client_for, staff_client
 
 CHROMIUM = "/usr/bin/chromium"
@@ -274,7 +274,7 @@ def paid_order(app):
 
     assert follow_orders(app.extensions["payments"]) == 1  # delivered: the hold is charged
     # Settlement only takes closed days: move this payment's ledger rows to yesterday noon.
-    yesterday_noon = datetime.now(LOCAL_TZ).replace(hour=12) - timedelta(days=1)
+    yesterday_noon = datetime.now(COMMUNITY_TZ).replace(hour=12) - timedelta(days=1)
     engine = app.extensions["portal"].db.engine
     with engine.begin() as conn:
         ids = [r[0] for r in conn.execute(sa.text(

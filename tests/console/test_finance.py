@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from console.i18n import LOCAL_TZ
+from channel_render.clock import COMMUNITY_TZ
 from tests.conftest import client_for
 from tests.console.conftest import console_sign_in, csrf_of
 
@@ -28,7 +28,7 @@ def test_settle_a_day_once_and_download_its_statement(app, paid_order):
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
     pdf = tc.get(f"/console/statements/{sid}.pdf")
     assert pdf.data.startswith(b"%PDF")
-    today = datetime.now(LOCAL_TZ).date().isoformat()
+    today = datetime.now(COMMUNITY_TZ).date().isoformat()
     still_open = tc.post("/console/finance/settle", data={"csrf_token": csrf_of(page),
                                                           "date": today})
     assert still_open.status_code in (400, 409, 422)

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from channel_render.clock import COMMUNITY_TZ
 from tests.conftest import client_for, staff_client
 from tests.console.conftest import console_sign_in, sample_fields
-
-COMMUNITY_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _repair(app, description: str, *, category: str = "plumbing", phone: str = "13800000002",

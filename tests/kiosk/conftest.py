@@ -133,6 +133,17 @@ def make_kiosk(qtbot):
     yield make
     for win in made:
         shutdown(win)
+    # Deleted now, not at some later event loop: a leaked window tree makes every app-wide
+    # restyle in later tests walk it (a language switch took minutes after 60 tests).
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.window import KioskWindow
+
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow)]
+    assert not left, f"kiosk windows still alive after shutdown: {left}"
 
 
 @pytest.fixture

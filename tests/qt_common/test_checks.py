@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channel_core.config import ROOT
+from channel_render.clock import community_today
 from portal_client.types import Field
-from qt_common.checks import community_today, refusal
+from qt_common.checks import refusal
 
 VALID_ID = "11010519491231002X"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from channel_core.care.checkin import LOCAL_TZ, local_today, raise_missed
+from channel_core.care.checkin import local_today, raise_missed
+from channel_render.clock import COMMUNITY_TZ
 from tests.conftest import client_for, staff_client
 from tests.tv_app.conftest import OK
 from tests.tv_app.netproxy import Proxy
@@ -18,7 +19,7 @@ def missed_matters(app) -> list[dict]:
 def run_deadline(app) -> list[str]:
     """The core's 10:00 job, run at local noon today (what PORTAL_CHECKIN_DEADLINE does)."""
     state = app.extensions["portal"]
-    noon = datetime.combine(local_today(), time(12, 0), LOCAL_TZ)
+    noon = datetime.combine(local_today(), time(12, 0), COMMUNITY_TZ)
     return raise_missed(state.db, state.catalog, time(10, 0), now=noon)
 
 

@@ -9,11 +9,12 @@ import pytest
 import yaml
 
 from channel_render import remote_plan
-from channel_render.remote_plan import CHOICE, DAY, DIGITS, LOCAL_TZ, MULTI, SLOT, plan_for
+from channel_render.clock import COMMUNITY_TZ
+from channel_render.remote_plan import CHOICE, DAY, DIGITS, MULTI, SLOT, plan_for
 from portal_client.types import Field, Service
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "services"
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=LOCAL_TZ)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=COMMUNITY_TZ)
 ADDRESS = "阳光花园 3 号楼 2 单元 501"
 
 

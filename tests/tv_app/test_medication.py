@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from channel_core.care import medication
-from channel_core.care.checkin import LOCAL_TZ
 from channel_core.care.medication import remind_due
 from channel_core.jobs import core_jobs
+from channel_render.clock import COMMUNITY_TZ
 from portal_client.types import PortalUnavailable
 from tests.conftest import client_for, staff_client
 from tests.tv_app.checks import screen_ok
@@ -41,10 +41,10 @@ def said(tv, text: str) -> int:
 
 def test_due_dose_alerts_once_and_ok_marks_it_taken(tv_factory, live_server):
     app = live_server.app
-    now = datetime.now(LOCAL_TZ)
+    now = datetime.now(COMMUNITY_TZ)
     if now.hour == 23 and now.minute >= 55:  # "later today" (23:59) must not be due yet,
         time.sleep((60 - now.minute) * 60 - now.second + 2)  # nor today end mid-test
-        now = datetime.now(LOCAL_TZ)
+        now = datetime.now(COMMUNITY_TZ)
     due = max(now - timedelta(minutes=1), now.replace(hour=0, minute=0)).strftime("%H:%M")
     set_up(app, "氨氯地平", "1 片", due)
     set_up(app, "二甲双胍", "0.5 克", "23:59")  # later today: listed, not due

@@ -7,8 +7,9 @@ from datetime import datetime
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout
 
+from channel_render.clock import COMMUNITY_TZ
 from qt_common.theme import restyle
-from tv_app.backend import LOCAL_TZ, HomeStatus
+from tv_app.backend import HomeStatus
 from tv_app.pending import QUEUED, SENT, Action
 from tv_app.screens.base import Screen
 
@@ -53,7 +54,7 @@ class HomeScreen(Screen):
         self._refresh.start(int(app.config.timing.refresh_s * 1000))
         # The time at once; the date (Babel's date formats take a while to load) once home
         # is on screen.
-        self.clock.setText(f"{datetime.now(LOCAL_TZ):%H:%M}")
+        self.clock.setText(f"{datetime.now(COMMUNITY_TZ):%H:%M}")
         app.window.first_frame.connect(lambda: QTimer.singleShot(0, self._clock))
 
     def default_focus(self):
@@ -119,12 +120,12 @@ class HomeScreen(Screen):
             restyle(self.banner)
 
     def _time(self, iso: str) -> str:
-        return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
+        return datetime.fromisoformat(iso).astimezone(COMMUNITY_TZ).strftime("%H:%M")
 
     def _clock(self) -> None:
         from qt_common import formatting
 
-        now = datetime.now(LOCAL_TZ)
+        now = datetime.now(COMMUNITY_TZ)
         lang = self.app.language.lang
         self.clock.setText(f"{formatting.day(now.date(), lang)}  {now:%H:%M}")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from channel_render.clock import COMMUNITY_TZ
 from portal_client import Dose, InboxItem, Matter
 from qt_common import formatting
-from tv_app.backend import LOCAL_TZ, Notice
+from tv_app.backend import Notice
 from tv_app.remote import Key
 from tv_app.screens.base import Screen
 from tv_app.screens.sos import spaced
@@ -17,7 +18,7 @@ def when_text(iso: str, lang: str) -> str:
     """A date or timestamp in the household's language and time zone."""
     if len(iso) == 10:
         return formatting.day(iso, lang)
-    return formatting.moment(datetime.fromisoformat(iso).astimezone(LOCAL_TZ), lang)
+    return formatting.moment(datetime.fromisoformat(iso).astimezone(COMMUNITY_TZ), lang)
 
 
 class MessagesHub(Screen):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from channel_render.clock import COMMUNITY_TZ
 from qt_common.theme import restyle
-from tv_app.backend import LOCAL_TZ
 from tv_app.pending import ACKNOWLEDGED, CLOSED, FAILED, QUEUED, RAISED, Action
 from tv_app.screens.base import Screen
 
@@ -95,7 +95,7 @@ class SosScreen(Screen):
         sent = a.state in (RAISED, ACKNOWLEDGED, CLOSED)
         self.step_sent.setText(tr("sos.step_sent_done" if sent else "sos.step_sent_wait"))
         if a.acknowledged_at or a.state in (ACKNOWLEDGED, CLOSED):
-            at = (datetime.fromisoformat(a.acknowledged_at).astimezone(LOCAL_TZ).strftime("%H:%M")
+            at = (datetime.fromisoformat(a.acknowledged_at).astimezone(COMMUNITY_TZ).strftime("%H:%M")
                   if a.acknowledged_at else "")
             self.step_ack.setText(tr("sos.step_ack_done", time=at))
         else:
