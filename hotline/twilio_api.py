@@ -140,6 +140,14 @@ def message_twiml(text: str | None) -> str:
     return str(resp)
 
 
+def hold_twiml(seconds: int) -> str:
+    """A wait-URL answer that keeps the caller queued: silence, then Twilio fetches the wait
+    URL again (<Enqueue> is not allowed there, and the caller is in the queue already)."""
+    resp = VoiceResponse()
+    resp.pause(length=seconds)
+    return str(resp)
+
+
 def apology_twiml(text: str, voice: Voice, queue_name: str) -> str:
     """What a caller hears when a webhook fails: an apology, then the agents' queue."""
     resp = VoiceResponse()

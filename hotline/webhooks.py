@@ -74,6 +74,9 @@ def _check_signature() -> None:
         abort(403)
 
 
+HOLD_RETRY_S = 10  # a broken hold-music webhook: this much silence before Twilio asks again
+
+
 @bp.errorhandler(Exception)
 def _apology(exc: Exception):
     """Whatever broke, the caller hears an apology and is put through to an agent."""
@@ -85,6 +88,8 @@ def _apology(exc: Exception):
     if request.endpoint in ("hotline.transcribed", "hotline.recorded", "hotline.call_status",
                             "hotline.inbound_sms"):
         return Response("", status=500)  # Twilio retries callbacks; nothing to say
+    if request.endpoint == "hotline.queue_wait":
+        return _twiml(twilio_api.hold_twiml(HOLD_RETRY_S))  # already queued: keep holding
     h = hotline()
     try:
         return _twiml(h.apology(request.form))

@@ -153,6 +153,21 @@ def test_an_apology_puts_the_caller_on_the_desk_like_any_wait(hotline_app, twili
     assert hotline.queued_call(call.sid).left_reason == "answered"
 
 
+def test_a_broken_hold_webhook_keeps_the_caller_queued(hotline_app, twilio, monkeypatch):
+    call = twilio.call(ELDER).start()
+    call.press("0")  # asks for an agent: queued
+    enqueue = call.doc.find("Enqueue")
+    assert enqueue is not None
+    monkeypatch.setattr(hotline_app.extensions["hotline"], "queue_wait", _broken)
+    hold = call.post(enqueue.get("waitUrl"), follow=False, QueuePosition="1", QueueTime="20")
+    # Twilio takes only Play, Say, Pause, Gather, Redirect, Leave and Hangup from a wait URL
+    assert [el.tag for el in hold] == ["Pause"] and int(hold[0].get("length")) > 0
+    monkeypatch.undo()
+    call.doc = _holding(enqueue)
+    _hold(call, position=1, waited=30)  # the next fetch works again
+    assert call.hears("您现在排在第1位")
+
+
 def test_a_call_that_breaks_at_once_still_waits_on_the_desk(hotline_app, twilio, monkeypatch):
     import hotline.service
 
