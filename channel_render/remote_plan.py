@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from channel_render.bounds import resolve_date_bound
-from channel_render.clock import COMMUNITY_TZ
+from channel_render.clock import COMMUNITY_TZ, community_today
 from portal_client.types import Field, Service
 
 CHOICE, MULTI, DIGITS, DAY, SLOT = "choice", "multi", "digits", "day", "slot"
@@ -215,7 +215,7 @@ def day_text(iso: str, tr: Callable[..., str], lang: str) -> str:
     from babel.dates import format_skeleton
 
     d = date.fromisoformat(iso)
-    today = datetime.now(COMMUNITY_TZ).date()
+    today = community_today()
     shown = format_skeleton("MMMMEEEEd", d, locale=lang)  # 11月24日周二 / Tue, Nov 24
     delta = (d - today).days
     if delta == 0:

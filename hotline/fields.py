@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from channel_render.clock import COMMUNITY_TZ
+from channel_render.clock import community_today
 from channel_render.phone import (  # how fields are asked: shared with the console's preview
     DIGIT_TYPES,
     MAX_MULTI,
@@ -78,9 +77,7 @@ def _words(key: str, lang: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in gettext("hotline", key, lang).split(",") if w.strip())
 
 
-def today() -> date:
-    """Today where the community is (what 'tomorrow' and a date without a year mean)."""
-    return datetime.now(COMMUNITY_TZ).date()
+today = community_today  # what 'tomorrow' and a date without a year are counted from
 
 
 def _dated(digits: str, t: str) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from channel_render import remote_plan
+from channel_render.clock import COMMUNITY_TZ
 from channel_render.remote_plan import MULTI, SLOT, Option, Plan, Step, day_text, option_text
 from portal_client import Matter, Service
 from tv_app.screens.base import Screen
@@ -48,7 +49,7 @@ class OrderFlow:
             day = self.answers.get((step.key, "day"))
             if day is None:
                 return ()
-            now = now or datetime.now(remote_plan.COMMUNITY_TZ)
+            now = now or datetime.now(COMMUNITY_TZ)
             return remote_plan.slot_times(step.field, date.fromisoformat(str(day)), now)
         return step.options
 

@@ -27,7 +27,7 @@ from channel_core.errors import BadRequest, Forbidden, NotFound, Unauthorized, V
 from channel_core.identity import service as identity
 from channel_core.identity.models import AuditEntry, Resident, StaffUser
 from channel_core.matters.models import Matter, MatterEvent
-from channel_render.clock import COMMUNITY_TZ
+from channel_render.clock import COMMUNITY_TZ, community_today
 
 bp = APIBlueprint("admin", __name__, url_prefix="/api/v1", tag="Staff")
 EDITOR_ROLES = ("admin", "editor", "supervisor")
@@ -202,7 +202,7 @@ def resident_by_phone(phone: str):
 
 def _range() -> tuple[datetime, datetime]:
     """The requested calendar days in Asia/Shanghai, as a UTC-aware interval."""
-    today = datetime.now(COMMUNITY_TZ).date()
+    today = community_today()
     try:
         d_to = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
         d_from = (date.fromisoformat(request.args["from"]) if request.args.get("from")

@@ -12,7 +12,7 @@ from channel_core.catalog.schema import (
     resolve_date_bound,
     resolve_datetime_bound,
 )
-from channel_render.clock import COMMUNITY_TZ
+from channel_render.clock import COMMUNITY_TZ, community_today
 from portal_client.i18n import gettext, pick
 
 MAX_LEN = {"text": 200, "longtext": 2000, "address": 200, "photo": 500}
@@ -38,7 +38,7 @@ def idcard_ok(value: str) -> bool:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > datetime.now(COMMUNITY_TZ).date():
+    if born.year < 1900 or born > community_today():
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17].upper()
@@ -64,7 +64,7 @@ def _bound(v: float | str | None) -> Decimal | None:
 
 def clean_field(f: FieldDef, raw: object, today: date | None = None) -> object:
     """The canonical value of one field, or FieldError naming what is wrong."""
-    today = today or datetime.now(COMMUNITY_TZ).date()
+    today = today or community_today()
     t = f.type
     if t in ("text", "longtext", "address", "phone", "idcard", "photo"):
         if not isinstance(raw, str | int) or isinstance(raw, bool):

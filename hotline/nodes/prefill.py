@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from channel_render.clock import COMMUNITY_TZ
+from channel_render.clock import community_today
 from hotline.fields import hotline_hints
 from hotline.nodes.caller import phone_of
 from hotline.state import CallState
@@ -57,7 +57,7 @@ def answers(state: CallState, svc: Service) -> dict:
     smallest quantity, a choice's only option, and content editors' `hints.hotline.quick`
     defaults (see `quick_default`)."""
     out: dict = {}
-    today = datetime.now(COMMUNITY_TZ).date()
+    today = community_today()
     for f in svc.fields:
         default = quick_default(f, state, today)
         if default is not None:
