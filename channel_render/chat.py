@@ -95,7 +95,7 @@ def shown_value(f: Field, value: object, lang: str) -> str:
     if f.type in ("choice", "multichoice"):
         labels = {c.value: pick(c.label, lang) for c in f.choices}
         values = value if isinstance(value, list) else [value]
-        return "、".join(labels.get(v, str(v)) for v in values)
+        return _t("msg.list_separator", lang).join(labels.get(v, str(v)) for v in values)
     return str(value)
 
 

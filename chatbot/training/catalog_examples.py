@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from chatbot import lexicon
+
 # NLU language groups: both Chinese scripts train the same "zh" examples.
 NLU_LANGS = {"zh": ("zh_CN", "zh_TW"), "en": ("en",)}
 
@@ -222,6 +224,18 @@ def jieba_words(content_dir: Path) -> list[str]:
                 if word and _CJK.search(word) and " " not in word:
                     words.add(word)
     return sorted(words)
+
+
+def lexicon_terms(content_dir: Path) -> dict[str, list[str]]:
+    """The catalog's vocabulary per NLU language (see chatbot/lexicon.py), from every
+    language map in content/services and content/faq."""
+    texts: dict[str, list[str]] = {lang: [] for lang in lexicon.LANGS}
+    for folder in ("services", "faq"):
+        for path in sorted((content_dir / folder).glob("*.yaml")):
+            data = _read_yaml(path)
+            for lang in lexicon.LANGS:
+                texts[lang].extend(lexicon.content_texts(data, lexicon.CONTENT_LANGS[lang]))
+    return {lang: sorted(lexicon.terms(lang, texts[lang])) for lang in lexicon.LANGS}
 
 
 def to_jieba_dict(words: list[str]) -> str:

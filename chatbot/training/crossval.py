@@ -29,6 +29,16 @@ def language_files(lang: str, data_dir: Path = DATA_DIR) -> list[Path]:
             data_dir / "generated" / lang / "catalog.yml"]
 
 
+def cache_inputs(lang: str, chatbot_dir: Path = CHATBOT_DIR) -> list[Path]:
+    """Every file a cross-validation of ``lang`` depends on: its data, the pipeline, the
+    custom components and the generated dictionaries they read, and this script."""
+    return [*language_files(lang, chatbot_dir / "data"), chatbot_dir / "config.yml",
+            chatbot_dir / "lexicon.py", chatbot_dir / "language_detection.py",
+            *sorted((chatbot_dir / "components").glob("*.py")),
+            *sorted((chatbot_dir / "data" / "generated").glob("*/*.txt")),
+            chatbot_dir / "training" / "crossval.py"]
+
+
 def run(lang: str, seed: int, folds: int, out: Path,
         config: Path = CHATBOT_DIR / "config.yml") -> Path:
     """Cross-validate one language; returns the path of Rasa's intent_report.json."""

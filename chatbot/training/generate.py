@@ -2,7 +2,8 @@
 
 Reads content/services, content/faq and locales/*/chatbot.po; writes
 chatbot/data/generated/<zh|en>/catalog.yml (NLU examples), chatbot/data/generated/jieba/
-(catalog terms for the tokenizer) and chatbot/domain/generated_responses.yml.
+(catalog terms for the tokenizer), chatbot/data/generated/lexicon/ (the catalog's vocabulary
+for the lexicon featurizer) and chatbot/domain/generated_responses.yml.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def write_all(content_dir: Path, generated_dir: Path = GENERATED_DIR,
     text = catalog_examples.to_jieba_dict(catalog_examples.jieba_words(content_dir))
     if _write_if_changed(jieba_dict, text):
         changed.append(jieba_dict)
+    for lang, words in catalog_examples.lexicon_terms(content_dir).items():
+        path = generated_dir / "lexicon" / f"{lang}.txt"
+        wanted.add(path)
+        if _write_if_changed(path, "".join(f"{w}\n" for w in words)):
+            changed.append(path)
     # Stale files from an older layout would silently train the model: remove them.
     if generated_dir.exists():
         for stale in (p for p in generated_dir.rglob("*") if p.is_file()):

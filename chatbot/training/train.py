@@ -24,7 +24,7 @@ KEEP_MODELS = 3
 def model_inputs(chatbot_dir: Path = CHATBOT_DIR) -> list[Path]:
     """Every file whose content changes the trained model."""
     files = [chatbot_dir / "config.yml", chatbot_dir / "requirements.txt",
-             chatbot_dir / "language_detection.py"]
+             chatbot_dir / "language_detection.py", chatbot_dir / "lexicon.py"]
     files += sorted((chatbot_dir / "domain").glob("*.yml"))
     files += sorted((chatbot_dir / "data").rglob("*.yml"))
     files += sorted((chatbot_dir / "data").rglob("*.txt"))
