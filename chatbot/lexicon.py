@@ -35,9 +35,10 @@ ourselves out over own please re really same shall she should so some such than 
 their theirs them themselves then there these they this those through to too under until up
 us very via want was way we well were what when where which while who whom whose why will
 with would yes you your yours yourself yourselves s t d m ve isn aren wasn weren doesn didn
-won wouldn shouldn couldn can't i'm i've i'd i'll it's what's where's how's that's there's
+won wouldn shouldn couldn haven hasn hadn mustn needn shan mightn can't i'm i've i'd i'll it's what's where's how's that's there's
 don't doesn't didn't isn't aren't won't ok okay hi hello hey thanks thank
 """.split())
+_ES_PLURAL_AFTER = ("ss", "x", "zz", "ch", "sh")  # not "houses", "cases"
 # Chinese bigrams made of question words, pronouns and particles only.
 ZH_FUNCTION_CHARS = frozenset("的了是我你您他她它们在有吗呢吧啊么什怎这那个和与就都也要想能会可以请问给把被")
 
@@ -45,11 +46,15 @@ ZH_FUNCTION_CHARS = frozenset("的了是我你您他她它们在有吗呢吧啊�
 def normalize_en(word: str) -> str | None:
     """A content word's lexicon form ("Bills" -> "bill"), or None for a function word."""
     word = word.lower()
-    if word in EN_FUNCTION_WORDS or len(word) < 2 or not _LATIN_WORD.fullmatch(word):
+    if word in EN_FUNCTION_WORDS or not _LATIN_WORD.fullmatch(word):
         return None
-    word = word.split("'", 1)[0]
+    word = word.split("'", 1)[0]  # "you're" -> "you", "haven't" -> "haven"
+    if word in EN_FUNCTION_WORDS or len(word) < 2:
+        return None
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[:-2].endswith(_ES_PLURAL_AFTER):
+        return word[:-2]  # boxes, classes, dishes, switches
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

@@ -37,6 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from chatbot import lexicon
+from chatbot.components.fingerprint import files_fingerprint
 
 LEXICON_FILE = "lexicon.json"
 TOKEN_CLASSES = ("domain", "foreign")
@@ -75,6 +76,12 @@ class DomainLexiconFeaturizer(SparseFeaturizer, GraphComponent):
         """The vocabulary folder must be configured."""
         if not config.get("lexicon_path"):
             raise InvalidConfigException("DomainLexiconFeaturizer needs a lexicon_path.")
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The vocabulary files and chatbot/lexicon.py: without them in the fingerprint,
+        Rasa's training cache would reuse features built from an older vocabulary."""
+        return files_fingerprint(config.get("lexicon_path"))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

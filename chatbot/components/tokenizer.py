@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
+from chatbot.components.fingerprint import files_fingerprint
 from chatbot.language_detection import TO_SIMPLIFIED
 
 
@@ -29,6 +30,12 @@ class BilingualJiebaTokenizer(JiebaTokenizer):
     def supported_languages() -> List[Text] | None:
         """Chinese and English messages share one pipeline."""
         return ["zh", "en"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The user dictionary's files and the script folding: Rasa's training cache must not
+        reuse tokens made with an older dictionary."""
+        return files_fingerprint(config.get("dictionary_path"))
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         """Tokenizes with Jieba and keeps only tokens that contain a visible character."""

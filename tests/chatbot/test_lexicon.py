@@ -38,7 +38,11 @@ def test_english_words_fold_plurals_and_drop_function_words() -> None:
     assert lexicon.normalize_en("Bills") == "bill"
     assert lexicon.normalize_en("facilities") == "facility"
     assert lexicon.normalize_en("address") == "address"
+    assert lexicon.normalize_en("boxes") == lexicon.normalize_en("box") == "box"
+    assert lexicon.normalize_en("houses") == lexicon.normalize_en("house") == "house"
     assert lexicon.normalize_en("Where") is None
+    # a contraction is judged by its stem: "you're", "haven't" carry no topic
+    assert [lexicon.normalize_en(w) for w in ("you're", "haven't", "let's")] == [None] * 3
     assert lexicon.terms("en", ["Pay the water bills, please"]) == {"pay", "water", "bill"}
 
 
@@ -52,14 +56,15 @@ def test_a_new_service_yaml_extends_the_vocabulary(tmp_path: Path) -> None:
     (tmp_path / "services").mkdir()
     (tmp_path / "faq").mkdir()
     (tmp_path / "services" / "x.yaml").write_text(
-        "id: x.telescope\ntitle: {zh_CN: 天文望远镜借用, zh_TW: 天文望遠鏡借用, en: Telescope loan}\n"
-        "fields:\n- key: night\n  label: {zh_CN: 观测夜, en: Observing night}\n", encoding="utf-8")
+        "id: x.zzqid\ntitle: {zh_CN: 天文望远镜借用, zh_TW: 天文望遠鏡借用, en: Telescope loan}\n"
+        "fields:\n- key: zzqkey\n  label: {zh_CN: 观测夜, en: Observing night}\n", encoding="utf-8")
     terms = catalog_examples.lexicon_terms(tmp_path)
     assert {"telescope", "loan", "observing", "night"} <= set(terms["en"])
     assert {"望远", "借用", "观测"} <= set(terms["zh"])
-    assert "x.telescope" not in str(terms)  # ids and keys are not vocabulary
+    assert not {"zzqid", "zzqkey"} & set(terms["en"])  # ids and keys are not vocabulary
 
 
+@pytest.mark.rasa
 def test_the_featurizer_marks_tokens_and_messages(tmp_path: Path) -> None:
     """The Rasa component, run in the Rasa virtualenv: train (reads the folder, stores the
     vocabulary in the model), load from model storage, featurize."""
@@ -111,6 +116,7 @@ def test_the_featurizer_marks_tokens_and_messages(tmp_path: Path) -> None:
     assert out["水费在哪里交"] == [[[1, 0], [0, 0], [0, 1], [0, 0]], [[0, 0, 1, 0, 0]]]
 
 
+@pytest.mark.rasa
 def test_the_featurizer_refuses_a_missing_vocabulary(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         from pathlib import Path
@@ -135,3 +141,30 @@ def test_the_featurizer_refuses_a_missing_vocabulary(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "refused:" in done.stdout and "make chatbot-data" in done.stdout
+
+
+@pytest.mark.rasa
+def test_rasa_fingerprints_follow_the_files_the_components_read(tmp_path: Path) -> None:
+    """Rasa's training cache keys a step by class source, config and inputs; the vocabulary
+    and the Jieba dictionary are read from folders, so their content must be in the key."""
+    folder = tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "en.txt").write_text("water\n", encoding="utf-8")
+    script = textwrap.dedent(f"""
+        from chatbot.components.lexicon import DomainLexiconFeaturizer
+        from chatbot.components.tokenizer import BilingualJiebaTokenizer
+        print(DomainLexiconFeaturizer.fingerprint_addon({{"lexicon_path": {str(folder)!r}}}))
+        print(BilingualJiebaTokenizer.fingerprint_addon({{"dictionary_path": {str(folder)!r}}}))
+    """)
+
+    def addons() -> list[str]:
+        done = subprocess.run([str(RASA_PY), "-c", script], cwd=CHATBOT_DIR, env=rasa_env(),
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout.split()[-2:]
+
+    before = addons()
+    assert addons() == before
+    (folder / "en.txt").write_text("water\nbill\n", encoding="utf-8")
+    after = addons()
+    assert after[0] != before[0] and after[1] != before[1]
