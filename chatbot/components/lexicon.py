@@ -8,8 +8,9 @@ catalog and some not; only catalog words; and two or more words the catalog neve
 "How do I care for a cactus" then differs from "how do I pay my water bill" in something
 DIET can learn from a few hundred examples, where the character n-grams mostly agree.
 Measured (5-fold cross-validation, fold seed 0, en): intent micro-F1 0.949 without this
-component, 0.952 with it. Two more sentence features, "worded as a question" and "ends with
-a question mark", gave 0.950 and were left out.
+component, 0.951 with it (figures and history in chatbot/README.md). Two more sentence
+features, "worded as a question" and "ends with a question mark", did not help (0.950 vs
+0.952 for the first version) and were left out.
 
 The vocabulary is read at training time from ``lexicon_path`` (written by
 ``chatbot/training/generate.py``) and stored in the model, so a trained model does not need
