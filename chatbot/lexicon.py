@@ -9,7 +9,7 @@ answers); ``chatbot.components.lexicon.DomainLexiconFeaturizer`` marks each toke
 message as in the catalog's vocabulary, outside it, or neither (a function word).
 
 English terms are words without the common function words, lower-cased, with a plural or
-verb "s" removed. Chinese terms are character bigrams (folded to simplified characters);
+verb ending ("-s", "-es", "-ies") folded. Chinese terms are character bigrams (folded to simplified characters);
 a Chinese token belongs to the vocabulary when one of its bigrams does.
 """
 
@@ -60,6 +60,11 @@ def normalize_en(word: str) -> str | None:
     return word
 
 
+def en_words(text: str) -> list[str]:
+    """The lexicon forms of a text's English content words."""
+    return [w for w in map(normalize_en, _LATIN_WORD.findall(text.lower())) if w]
+
+
 def zh_bigrams(text: str) -> Iterator[str]:
     """Character bigrams of each Chinese run, skipping those made only of function
     characters; a single-character run yields nothing."""
@@ -77,7 +82,7 @@ def terms(lang: str, texts: Iterable[str]) -> set[str]:
         if lang == "zh":
             found.update(zh_bigrams(text))
         else:
-            found.update(t for t in map(normalize_en, _LATIN_WORD.findall(text.lower())) if t)
+            found.update(en_words(text))
     return found
 
 
@@ -89,7 +94,7 @@ def token_class(token: str, lexicon: dict[str, frozenset[str]]) -> str | None:
         if not pairs:
             return None
         return "domain" if any(p in lexicon["zh"] for p in pairs) else "foreign"
-    words = [w for w in map(normalize_en, _LATIN_WORD.findall(token.lower())) if w]
+    words = en_words(token)
     if not words:
         return None
     return "domain" if any(w in lexicon["en"] for w in words) else "foreign"
